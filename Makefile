@@ -1,0 +1,59 @@
+# engagement-analytics: every target sets up what it needs (.venv with pinned dependencies).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+REPORT_DIR ?= reports/sample
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install browser report test test-fast lint notebooks lab sample large benchmark clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(BIN)/.installed: pyproject.toml requirements/constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed ## Create .venv and install the package with pinned dependencies
+
+browser: ## Install Debian's headless Chromium for the browser tests (apt-get; root or sudo)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+	@chromium --version
+
+report: install ## Validate data/sample and render its HTML reports into reports/sample
+	$(BIN)/engagement-analytics validate data/sample
+	$(BIN)/engagement-analytics report data/sample --out $(REPORT_DIR)
+	@echo "Open $(REPORT_DIR)/index.html"
+
+test: install browser ## Run every test: unit, CLI, browser, and nbval over the committed notebooks
+	$(BIN)/python -m pytest --nbval --nbval-sanitize-with notebooks/sanitize.cfg tests notebooks $(PYTEST_ARGS)
+
+test-fast: install ## Unit tests only (no notebooks, no browser)
+	$(BIN)/python -m pytest -m "not browser" tests $(PYTEST_ARGS)
+
+lint: install ## ruff over the package, tests and benchmarks
+	$(BIN)/ruff check src tests benchmarks
+
+notebooks: install ## Re-execute the committed notebooks on data/sample (refreshes their outputs)
+	$(BIN)/python notebooks/execute.py
+
+lab: install ## Open JupyterLab on the notebooks (package importable)
+	$(BIN)/jupyter lab notebooks
+
+sample: install ## Regenerate the committed sample bundle (byte-for-byte)
+	$(BIN)/engagement-analytics sample --out data/sample --n 300 --seed 7
+
+large: install ## Generate the large benchmark bundle into data/large (never committed)
+	$(BIN)/engagement-analytics sample --out data/large --n 20000 --seed 7
+
+benchmark: install ## Load, signals, drivers and adapter benchmarks (needs `make large`)
+	$(BIN)/python benchmarks/bench_pipeline.py data/large
+	$(BIN)/python benchmarks/bench_adapters.py
+
+clean: ## Remove the virtualenv, caches and rendered reports
+	rm -rf $(VENV) reports .pytest_cache .ruff_cache

@@ -1,0 +1,18 @@
+"""engagement-analytics: measure the relationship patterns that sink consulting engagements.
+
+The public API is small:
+
+- :func:`load_bundle` reads and validates an export bundle (see ``docs/bundle.md``);
+- :mod:`engagement_analytics.signals` computes the nine pattern families per engagement;
+- :mod:`engagement_analytics.drivers` tests which of them predict failure;
+- :mod:`engagement_analytics.sample` generates bundles with a known, planted truth;
+- :mod:`engagement_analytics.plots` builds the report figures;
+- :mod:`engagement_analytics.adapters` turns calendar and CRM exports into a bundle.
+"""
+
+from ._bundle import Bundle, BundleError, LoadReport, Problem
+from ._load import load_bundle
+
+__version__ = "0.1.0"
+
+__all__ = ["Bundle", "BundleError", "LoadReport", "Problem", "load_bundle", "__version__"]

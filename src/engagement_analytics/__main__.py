@@ -1,0 +1,5 @@
+"""``python -m engagement_analytics``: the same as the ``engagement-analytics`` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,41 @@
+"""The ``engagement-analytics`` command line.
+
+Each sub-command lives in its own module and registers itself on :data:`app`.
+Exit codes: 0 success, 1 the data says no (invalid bundle, too few outcomes),
+2 unreadable input or a usage error.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from .._bundle import BundleError
+from ._common import UsageProblem, console_err
+
+app = typer.Typer(
+    name="engagement-analytics",
+    help="Measure the relationship patterns that sink consulting engagements.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Sub-commands: one module each, registering on `app`.
+from . import validate as _validate  # noqa: E402
+
+_validate.register(app)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the app and turn known failures into one-line errors."""
+    try:
+        # Standalone mode: typer/click turn usage errors into exit code 2 themselves.
+        app(args=argv, prog_name="engagement-analytics")
+    except BundleError as exc:
+        console_err.print(f"error: {exc}", markup=False, highlight=False)
+        sys.exit(2 if exc.unreadable else 1)
+    except UsageProblem as exc:
+        console_err.print(f"error: {exc}", markup=False, highlight=False)
+        sys.exit(2)

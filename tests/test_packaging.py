@@ -1,0 +1,54 @@
+"""The project's set-up files agree with each other."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+from packaging.requirements import Requirement
+from packaging.version import Version
+
+from engagement_analytics._contract import TABLES
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _pins() -> dict[str, Version]:
+    pins = {}
+    for line in (ROOT / "requirements/constraints.txt").read_text().splitlines():
+        if "==" in line and not line.startswith("#"):
+            name, version = line.split("==")
+            pins[re.sub(r"[-_.]+", "-", name).lower()] = Version(version.strip())
+    return pins
+
+
+def _dependencies() -> list[Requirement]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    listed = project["dependencies"] + project["optional-dependencies"]["dev"]
+    return [Requirement(text) for text in listed]
+
+
+def test_every_dependency_is_pinned_within_its_range():
+    pins = _pins()
+    for requirement in _dependencies():
+        name = re.sub(r"[-_.]+", "-", requirement.name).lower()
+        assert name in pins, f"{requirement.name} has no pin in requirements/constraints.txt"
+        assert pins[name] in requirement.specifier, f"{name}=={pins[name]} outside {requirement.specifier}"
+
+
+def test_environment_yml_installs_the_checkout_with_the_same_pins():
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda = [d for d in environment["dependencies"] if isinstance(d, str)]
+    pip_lines = next(d["pip"] for d in environment["dependencies"] if isinstance(d, dict))
+    assert "python=3.11" in conda and "pip" in conda
+    assert pip_lines == ["-c requirements/constraints.txt", "-e .[dev]"]
+
+
+def test_every_contract_column_is_documented():
+    text = (ROOT / "docs/bundle.md").read_text()
+    for table in TABLES.values():
+        assert f"## {table.name}" in text
+        for column in table.columns:
+            assert f"`{column.name}`" in text, f"docs/bundle.md lacks {table.name}.{column.name}"
