@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from ._arrow_ops import distinct
 from ._bundle import Bundle, BundleError, LoadReport, Problem, TableCounts
 from ._contract import PERSON_COLUMNS, TABLES
-from ._pseudonymise import normalise_person_ids, pseudonymise, resolve_key
+from ._pseudonymise import pseudonymise, resolve_key
 from ._read import read_source
 from ._validate import CheckedTable, check_references, check_table
 
@@ -150,20 +151,17 @@ def _protect_people(
     keep_names: bool,
     report: LoadReport,
 ) -> None:
-    """Normalise, count and (by default) pseudonymise person ids; drop names."""
-    for name, frame in tables.items():
-        for column in PERSON_COLUMNS[name]:
-            frame[column] = normalise_person_ids(frame[column])
-    known = set(tables["stakeholders"]["person_id"].dropna().unique())
+    """Count unknown persons, (by default) pseudonymise person ids, drop names."""
+    known = set(distinct(tables["stakeholders"]["person_id"]))
     used: set[str] = set()
     for name, column in _PERSON_USES.items():
         if name in tables:
-            used.update(tables[name][column].dropna().unique())
+            used.update(distinct(tables[name][column]))
     report.unknown_persons = len(used - known)
     if not keep_names and "name" in tables["stakeholders"].columns:
         tables["stakeholders"] = tables["stakeholders"].drop(columns="name")
     if pseudonymize:
-        secret = resolve_key(key)
-        for name, frame in tables.items():
-            for column in PERSON_COLUMNS[name]:
-                frame[column] = pseudonymise(frame[column], secret)
+        where = [(name, column) for name, frame in tables.items() for column in PERSON_COLUMNS[name]]
+        replaced = pseudonymise([tables[name][column] for name, column in where], resolve_key(key))
+        for (name, column), values in zip(where, replaced, strict=True):
+            tables[name][column] = values

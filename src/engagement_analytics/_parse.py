@@ -75,7 +75,10 @@ def parse_column(series: pd.Series, spec: ColumnSpec) -> ParsedColumn:
 
 
 def _parse_string(series: pd.Series, spec: ColumnSpec) -> ParsedColumn:
-    if spec.personal or spec.name.endswith("_id") or spec.name == "in_reply_to":
+    if spec.personal and spec.name != "name":
+        # Person ids are usually e-mail addresses: compared case-insensitively.
+        text = as_text(series).str.lower()
+    elif spec.name.endswith("_id") or spec.name == "in_reply_to":
         text = as_text(series)  # keys: trimmed, so references match
     else:
         # Free text is kept exactly as typed; only empty becomes missing.

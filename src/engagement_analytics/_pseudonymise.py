@@ -21,8 +21,12 @@ import secrets
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-__all__ = ["KEY_ENVIRONMENT_VARIABLE", "normalise_person_ids", "pseudonymise", "resolve_key"]
+from ._arrow_ops import encode
+
+__all__ = ["KEY_ENVIRONMENT_VARIABLE", "pseudonymise", "resolve_key"]
 
 KEY_ENVIRONMENT_VARIABLE = "ENGAGEMENT_ANALYTICS_PSEUDONYM_KEY"
 
@@ -34,17 +38,22 @@ def resolve_key(key: str | bytes | None) -> bytes:
     return key.encode() if isinstance(key, str) else key
 
 
-def normalise_person_ids(ids: pd.Series) -> pd.Series:
-    """Trim and lower-case person ids (e-mail addresses compare case-insensitively)."""
-    return ids.str.strip().str.lower()
+def pseudonymise(columns: list[pd.Series], key: bytes) -> list[pd.Series]:
+    """Replace each id by its keyed pseudonym, in every column alike.
 
-
-def pseudonymise(ids: pd.Series, key: bytes) -> pd.Series:
-    """Replace each id by its keyed pseudonym; hashes each distinct id once."""
-    codes, uniques = pd.factorize(ids, use_na_sentinel=True)
-    hashed = np.array(
-        ["P" + hmac.new(key, str(u).encode(), hashlib.sha256).hexdigest()[:12] for u in uniques],
-        dtype=object,
-    )
-    out = np.where(codes >= 0, hashed[np.maximum(codes, 0)] if len(hashed) else None, None)
-    return pd.Series(out, index=ids.index, dtype="str")
+    Ids arrive normalised (trimmed, lower-cased) from the parser. Each distinct
+    id is hashed once, however many columns and rows hold it.
+    """
+    encoded = [encode(column) for column in columns]
+    pseudonym: dict[str, str] = {}
+    for _, uniques in encoded:
+        for person in uniques:
+            if person not in pseudonym:
+                pseudonym[person] = "P" + hmac.new(key, person.encode(), hashlib.sha256).hexdigest()[:12]
+    replaced = []
+    for column, (codes, uniques) in zip(columns, encoded, strict=True):
+        # Missing ids (-1) pick the trailing None.
+        lookup = pa.array([pseudonym[u] for u in uniques] + [None], type=pa.string())
+        taken = pc.take(lookup, np.where(codes < 0, len(uniques), codes))
+        replaced.append(pd.Series(taken, index=column.index, dtype="str"))
+    return replaced

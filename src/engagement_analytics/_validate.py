@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ._arrow_ops import arrow_isin, has_duplicates
 from ._bundle import BundleError, Problem
 from ._contract import CLIENT_ROLES, VENDOR_ROLES, TableSpec
 from ._parse import parse_column
@@ -128,6 +129,8 @@ def check_table(raw: RawTable, spec: TableSpec) -> CheckedTable:
 
 
 def _check_unique(checked: CheckedTable, key: tuple[str, ...]) -> None:
+    if not has_duplicates(checked.typed, list(key)):
+        return
     keys = checked.typed[list(key)]
     complete = keys.notna().all(axis=1).to_numpy()
     duplicated = keys.duplicated(keep="first").to_numpy() & complete
@@ -213,22 +216,22 @@ def check_references(child: CheckedTable, parents: dict[str, CheckedTable]) -> N
         parent = parents[parent_table]
         keys = child.typed[col.name]
         parent_keys = parent.typed[parent_column]
-        present = keys.isna().to_numpy() | keys.isin(parent_keys.dropna()).to_numpy()
+        present = keys.isna().to_numpy() | arrow_isin(keys, parent_keys)
         child.add(~present, col.name, f"not found in {parent_table} ({parent_column})")
         rejected = parent.rejected_mask()
         if not rejected.any():
             continue
         # Keys whose every parent row is rejected (a duplicate's first row may survive).
         kept_keys = parent_keys[~rejected]
-        lost = parent_keys[rejected & ~parent_keys.isin(kept_keys).to_numpy()]
+        lost = parent_keys[rejected & ~arrow_isin(parent_keys, kept_keys)]
         if lost.empty:
             continue
+        lost_rows = rejected & arrow_isin(parent_keys, lost)
         row_of_lost = pd.Series(
-            parent.raw.row_number(np.flatnonzero(rejected & parent_keys.isin(lost).to_numpy())),
-            index=parent_keys[rejected & parent_keys.isin(lost).to_numpy()].to_numpy(),
+            parent.raw.row_number(np.flatnonzero(lost_rows)), index=parent_keys[lost_rows].to_numpy()
         )
         row_of_lost = row_of_lost[~row_of_lost.index.duplicated()]
-        depends = keys.isin(lost).to_numpy() & present
+        depends = arrow_isin(keys, lost) & present
         positions = np.flatnonzero(depends)
         for parent_row in np.unique(row_of_lost.reindex(keys.to_numpy()[positions]).to_numpy()):
             same = row_of_lost.reindex(keys.to_numpy()[positions]).to_numpy() == parent_row

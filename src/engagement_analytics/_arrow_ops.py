@@ -1,0 +1,57 @@
+"""Set operations on string columns through pyarrow's compute kernels.
+
+pandas 3's arrow-backed ``isin`` and ``duplicated`` walk Python objects for
+large inputs; on the 5-million-row attendance table of the large bundle that
+was most of the load time. These helpers take pandas Series and return numpy
+arrays, so callers stay in pandas.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+__all__ = ["arrow_isin", "distinct", "encode", "has_duplicates"]
+
+
+def _arrow(series: pd.Series) -> pa.Array:
+    if series.dtype == object:
+        series = series.astype("str")
+    array = pa.array(series, from_pandas=True, type=pa.string())
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
+def arrow_isin(series: pd.Series, values: pd.Series) -> np.ndarray:
+    """``series.isin(values)`` as a numpy bool array (missing is never in)."""
+    found = pc.is_in(_arrow(series), value_set=pc.unique(_arrow(values).drop_null()))
+    return found.fill_null(False).to_numpy(zero_copy_only=False)
+
+
+def encode(series: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Dictionary-encode: integer codes (-1 for missing) and the distinct values."""
+    encoded = pc.dictionary_encode(_arrow(series))
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    return codes, encoded.dictionary.to_pylist()
+
+
+def distinct(series: pd.Series) -> list[str]:
+    """The distinct non-missing values."""
+    return pc.unique(_arrow(series).drop_null()).to_pylist()
+
+
+def has_duplicates(frame: pd.DataFrame, columns: list[str]) -> bool:
+    """Whether any two complete rows share the key ``columns`` (fast check)."""
+    if len(columns) == 1:
+        array = _arrow(frame[columns[0]])
+        return pc.count_distinct(array).as_py() < len(array) - array.null_count
+    # Several columns: one int64 key from the columns' dictionary codes.
+    key = np.zeros(len(frame), dtype=np.int64)
+    complete = np.ones(len(frame), dtype=bool)
+    for column in columns:
+        codes, uniques = encode(frame[column])
+        key = key * (len(uniques) + 1) + codes
+        complete &= codes >= 0
+    key = key[complete]
+    return len(pd.unique(key)) < len(key)
