@@ -1,0 +1,344 @@
+"""iCalendar (RFC 5545) files to meetings and attendance.
+
+Parsing is icalendar's, recurrence expansion (RRULE, RDATE, EXDATE, moved and
+cancelled occurrences via RECURRENCE-ID, X-WR-TIMEZONE) is
+recurring-ical-events'. This module checks each VEVENT first so that a broken
+calendar fails with one line naming the file and the component, then reduces
+every occurrence to an :class:`~._events.Event`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import icalendar
+import pandas as pd
+import recurring_ical_events
+
+from ._events import Event, EventMapper, Invitee, read_roster, stable_id
+from ._result import AdapterError, AdapterResult, ImportReport
+from ._rules import MappingRules
+
+__all__ = ["read_ics"]
+
+#: PARTSTAT to bundle response; anything else (DELEGATED, X-...) is 'none'.
+RESPONSES = {
+    "ACCEPTED": "accepted",
+    "DECLINED": "declined",
+    "TENTATIVE": "tentative",
+    "NEEDS-ACTION": "none",
+}
+#: Properties whose broken value makes an event unreadable.
+_NEEDED = ("DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE", "RECURRENCE-ID")
+#: Properties an event may hold once only.
+_SINGLE = ("UID", "DTSTART", "DTEND", "DURATION", "RECURRENCE-ID", "STATUS", "SUMMARY",
+           "ORGANIZER")
+_UTC = dt.UTC
+_FAR_FUTURE = dt.datetime(2200, 1, 1, tzinfo=_UTC)
+
+
+def read_ics(
+    paths: str | Path | Iterable[str | Path],
+    *,
+    rules: MappingRules,
+    until: dt.date | dt.datetime | None = None,
+    roster: str | Path | pd.DataFrame | None = None,
+    engagement_ids: Iterable[str] | None = None,
+) -> AdapterResult:
+    """Read iCalendar files into meetings, attendance and stakeholders.
+
+    Parameters
+    ----------
+    paths : path or list of paths
+        ``.ics`` files (Outlook, Google Calendar, Thunderbird exports).
+    rules : MappingRules
+        From :func:`load_rules`: engagement, meeting kind and vendor domains.
+    until : date or datetime, optional
+        Recurring events are expanded up to the end of this day; events that
+        start later are skipped (``after_until``). Default: series with an
+        end (COUNT or UNTIL) are expanded to it, open-ended series up to the
+        latest DTSTART written in the files, so they never run into the future.
+    roster : path or DataFrame, optional
+        A stakeholders CSV giving people their side and role.
+    engagement_ids : iterable of str, optional
+        Engagement ids the target bundle knows; events mapped to another id
+        are skipped as ``unknown_engagement``. None accepts any id.
+
+    Returns
+    -------
+    AdapterResult
+        ``meetings``, ``attendance``, ``stakeholders`` (and ``engagements``
+        when the rules list some). One report row per event occurrence.
+
+    Raises
+    ------
+    AdapterError
+        A file that is not iCalendar, or a VEVENT without a readable DTSTART,
+        with a broken date property, or ending before it starts.
+    """
+    paths = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
+    report = ImportReport("ics", "event occurrences")
+    mapper = EventMapper(rules, read_roster(roster), report, engagement_ids=engagement_ids)
+    calendars = [(path, _parse_file(path)) for path in paths]
+    first, horizon = _window(until, calendars)
+    for path, parsed in calendars:
+        for calendar in parsed:
+            if until is not None:
+                parts = [(calendar, horizon)]
+            else:
+                # Series with an end are expanded to it; open-ended ones stop at the horizon.
+                open_series, bounded = _split(calendar, _open_ended(calendar))
+                parts = [(open_series, horizon), (bounded, _FAR_FUTURE)]
+            for part, end in parts:
+                for event in _events(path.name, part, (first, end), report):
+                    mapper.add(event)
+    return mapper.result()
+
+
+def _parse_file(path: Path) -> list[icalendar.Component]:
+    """The checked VCALENDARs of one file (a file may hold several)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise AdapterError(f"{path.name}: cannot read the file ({exc.strerror})") from None
+    try:
+        components = icalendar.Calendar.from_ical(data, multiple=True)
+    except Exception as exc:  # icalendar raises ValueError, KeyError, IndexError...
+        raise AdapterError(f"{path.name}: not a readable iCalendar file ({_first_line(exc)})") from None
+    calendars = [c for c in components if c.name == "VCALENDAR"]
+    loose = [c for c in components if c.name == "VEVENT"]
+    if loose:
+        # Some tools write bare VEVENTs without the VCALENDAR around them.
+        wrapper = icalendar.Calendar()
+        for event in loose:
+            wrapper.add_component(event)
+        calendars.append(wrapper)
+    if not calendars:
+        raise AdapterError(f"{path.name}: no VCALENDAR or VEVENT in the file")
+    number = 0
+    for calendar in calendars:
+        for event in calendar.walk("VEVENT"):
+            number += 1
+            try:
+                _check_event(path.name, number, event)
+            except AdapterError:
+                raise
+            except Exception as exc:  # a value no check above foresaw
+                raise AdapterError(
+                    f"{path.name}: VEVENT #{number}: unreadable ({_first_line(exc)})"
+                ) from None
+    return calendars
+
+
+def _check_event(file: str, number: int, event: icalendar.Component) -> None:
+    """Fail with a located one-line error unless the VEVENT can be expanded."""
+    uid = event.get("UID")
+    if uid is None:
+        # recurring-ical-events groups components by UID: give each its own.
+        event["UID"] = "no-uid-" + hashlib.sha256(event.to_ical()).hexdigest()[:16]
+        event["X-EA-NO-UID"] = "1"
+    where = f"{file}: VEVENT #{number} (UID {str(event['UID'])[:60]})"
+    for name, message in getattr(event, "errors", []):
+        if name in _NEEDED:
+            raise AdapterError(f"{where}: {name} unreadable ({_first_line(message)})")
+    for name in _SINGLE:
+        if isinstance(event.get(name), list):
+            raise AdapterError(f"{where}: {name} appears {len(event[name])} times")
+    if "DTSTART" not in event:
+        raise AdapterError(f"{where}: DTSTART missing")
+    start = event["DTSTART"].dt
+    if not isinstance(start, dt.date):
+        raise AdapterError(f"{where}: DTSTART is not a date or date-time")
+    if "DTEND" in event:
+        end = event["DTEND"].dt
+        if not isinstance(end, dt.date) or isinstance(end, dt.datetime) != isinstance(
+            start, dt.datetime
+        ):
+            raise AdapterError(f"{where}: DTEND and DTSTART have different value types")
+        if _utc(end) < _utc(start):
+            raise AdapterError(f"{where}: DTEND {end} is before DTSTART {start}")
+    elif "DURATION" in event:
+        duration = event["DURATION"].dt
+        if not isinstance(duration, dt.timedelta) or duration < dt.timedelta(0):
+            raise AdapterError(f"{where}: DURATION {event['DURATION'].to_ical()!r} is negative")
+
+
+def _window(
+    until: dt.date | dt.datetime | None, calendars: list[tuple[Path, list]]
+) -> tuple[dt.datetime, dt.datetime]:
+    """The UTC instants between which occurrences are expanded (end exclusive).
+
+    The window opens a day before the earliest DTSTART in the files (so no
+    occurrence is missed whatever its time zone) and closes at the end of
+    ``until``, or just after the latest DTSTART when ``until`` is None.
+    """
+    starts = [
+        _utc(event["DTSTART"].dt)
+        for _, parsed in calendars
+        for calendar in parsed
+        for event in calendar.walk("VEVENT")
+    ]
+    epoch = dt.datetime(1970, 1, 1, tzinfo=_UTC)
+    first = min(starts, default=epoch) - dt.timedelta(days=1)
+    if isinstance(until, dt.datetime):
+        return first, _utc(until)
+    if isinstance(until, dt.date):
+        return first, dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), tzinfo=_UTC)
+    return first, max(starts, default=epoch) + dt.timedelta(seconds=1)
+
+
+def _open_ended(calendar: icalendar.Component) -> set[str]:
+    """UIDs of series with an RRULE that has neither COUNT nor UNTIL."""
+    uids = set()
+    for event in calendar.walk("VEVENT"):
+        rules = event.get("RRULE", [])
+        for rule in rules if isinstance(rules, list) else [rules]:
+            if "COUNT" not in rule and "UNTIL" not in rule:
+                uids.add(str(event["UID"]))
+    return uids
+
+
+def _split(calendar: icalendar.Component, uids: set[str]) -> tuple[icalendar.Calendar, ...]:
+    """Two calendars: events of series in ``uids`` and the others (time zones in both)."""
+    parts = (icalendar.Calendar(), icalendar.Calendar())
+    for part in parts:
+        for name, value in calendar.property_items(recursive=False)[1:-1]:
+            part.add(name, value)
+    for component in calendar.subcomponents:
+        if component.name != "VEVENT":
+            for part in parts:
+                part.add_component(component)
+        else:
+            parts[str(component["UID"]) not in uids].add_component(component)
+    return parts
+
+
+def _events(
+    file: str,
+    calendar: icalendar.Component,
+    window: tuple[dt.datetime, dt.datetime],
+    report: ImportReport,
+) -> Iterator[Event]:
+    """Every occurrence in ``window`` as an Event (all-day ones counted, not yielded)."""
+    horizon = window[1]
+    masters = calendar.walk("VEVENT")
+    recurring = {
+        str(e["UID"])
+        for e in masters
+        if any(p in e for p in ("RRULE", "RDATE", "RECURRENCE-ID"))
+    }
+    for event in masters:
+        if str(event["UID"]) not in recurring and _utc(event["DTSTART"].dt) >= horizon:
+            report.read += 1
+            report.skip("after_until")
+    try:
+        # Occurrences come as copies of their VEVENT with DTSTART/DTEND/RECURRENCE-ID set.
+        query = recurring_ical_events.of(calendar)
+        occurrences = query.between(*window)
+        for occurrence in occurrences:
+            uid = str(occurrence["UID"])
+            try:
+                event = _event(file, occurrence, uid in recurring, report)
+            except Exception as exc:  # a value the checks let through
+                raise AdapterError(
+                    f"{file}: VEVENT (UID {uid[:60]}): unreadable ({_first_line(exc)})"
+                ) from None
+            if event is not None:
+                yield event
+    except AdapterError:
+        raise
+    except Exception as exc:  # the expander's errors have no common base class
+        raise AdapterError(
+            f"{file}: cannot expand recurring events ({type(exc).__name__}: {_first_line(exc)})"
+        ) from None
+
+
+def _event(
+    file: str, occurrence: icalendar.Component, recurring: bool, report: ImportReport
+) -> Event | None:
+    """One occurrence as an Event, or None (counted) for an all-day one."""
+    uid = str(occurrence["UID"])
+    start = occurrence["DTSTART"].dt
+    if not isinstance(start, dt.datetime):
+        report.read += 1
+        report.skip("all_day")
+        return None
+    if start.tzinfo is None:
+        report.notes["floating_time_read_as_utc"] += 1
+        start = start.replace(tzinfo=_UTC)
+    end = occurrence["DTEND"].dt if "DTEND" in occurrence else None
+    if isinstance(end, dt.datetime):
+        duration = (_utc(end) - _utc(start)).total_seconds() / 60
+    else:
+        duration = 0.0
+    if "X-EA-NO-UID" in occurrence:
+        report.notes["event_without_uid"] += 1
+    # The original occurrence time (RECURRENCE-ID) keeps an id stable when one
+    # occurrence is moved; a single event is identified by its UID alone.
+    occurrence_key = ""
+    if recurring and "RECURRENCE-ID" in occurrence:
+        occurrence_key = _utc(occurrence["RECURRENCE-ID"].dt).isoformat()
+    return Event(
+        key=stable_id("ics", uid, occurrence_key),
+        start=start,
+        duration_minutes=duration,
+        title=str(occurrence.get("SUMMARY", "")),
+        categories=_categories(occurrence),
+        organizer=_address(occurrence.get("ORGANIZER")) or "",
+        invitees=list(_invitees(occurrence, report)),
+        cancelled=str(occurrence.get("STATUS", "")).upper() == "CANCELLED",
+        file=file,
+        uid=uid,
+    )
+
+
+def _invitees(occurrence: icalendar.Component, report: ImportReport) -> Iterator[Invitee]:
+    attendees = occurrence.get("ATTENDEE", [])
+    if not isinstance(attendees, list):
+        attendees = [attendees]
+    for attendee in attendees:
+        params = getattr(attendee, "params", {})
+        if str(params.get("CUTYPE", "")).upper() in ("ROOM", "RESOURCE"):
+            report.notes["room_or_resource_invitee"] += 1
+            continue
+        email = _address(attendee)
+        if not email:
+            report.notes["invitee_without_email"] += 1
+            continue
+        partstat = str(params.get("PARTSTAT", "NEEDS-ACTION")).upper()
+        if partstat not in RESPONSES:
+            report.notes[f"partstat_{partstat.lower()}_read_as_none"] += 1
+        yield Invitee(email, str(params.get("CN", "")), RESPONSES.get(partstat, "none"))
+
+
+def _address(value: object) -> str | None:
+    """The lower-case e-mail address of a CAL-ADDRESS (None when it has none)."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if text[:7].lower() == "mailto:":
+        text = text[7:]
+    return text.casefold() if "@" in text else None
+
+
+def _categories(occurrence: icalendar.Component) -> list[str]:
+    values = occurrence.get("CATEGORIES", [])
+    values = values if isinstance(values, list) else [values]
+    return [str(c) for value in values for c in getattr(value, "cats", [value])]
+
+
+def _utc(value: dt.date) -> dt.datetime:
+    """An aware UTC datetime (dates at midnight, floating times read as UTC)."""
+    if not isinstance(value, dt.datetime):
+        return dt.datetime.combine(value, dt.time(), tzinfo=_UTC)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=_UTC)
+    return value.astimezone(_UTC)
+
+
+def _first_line(exc: object) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__

@@ -1,0 +1,105 @@
+"""What an adapter returns: bundle tables in raw contract form and an import report."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+__all__ = ["AdapterError", "AdapterResult", "ImportReport"]
+
+#: Characters of a title kept in the list of unmatched events.
+TITLE_EXCERPT = 40
+
+
+class AdapterError(Exception):
+    """An export the adapter cannot read: one line naming the file and the place."""
+
+
+@dataclass
+class ImportReport:
+    """What an adapter read, mapped, skipped (and why) and noticed.
+
+    ``read == mapped + sum(skipped.values())`` always: nothing is dropped
+    without being counted under a reason.
+
+    Attributes
+    ----------
+    adapter : str
+        ``ics``, ``outlook-csv``, ``zoom`` or ``salesforce``.
+    unit : str
+        What is counted (``event occurrences``, ``participant rows``, ...).
+    read, mapped : int
+    skipped : Counter
+        Per reason (``all_day``, ``no_engagement_matched``, ...).
+    notes : Counter
+        Things counted but not skipped (``floating_time_read_as_utc``,
+        ``cancelled``, ``attendee_without_email``, ...).
+    unmatched : list of dict
+        Items no rule could place: ``file, uid, start, title`` (a title
+        excerpt). Personal; it stays on the user's machine.
+    """
+
+    adapter: str
+    unit: str
+    read: int = 0
+    mapped: int = 0
+    skipped: Counter = field(default_factory=Counter)
+    notes: Counter = field(default_factory=Counter)
+    unmatched: list[dict[str, str]] = field(default_factory=list)
+
+    def skip(self, reason: str, count: int = 1, *, listed: dict[str, str] | None = None) -> None:
+        """Count ``count`` read items as skipped for ``reason`` (and list them if given)."""
+        self.skipped[reason] += count
+        if listed is not None:
+            listed = dict(listed, reason=reason)
+            listed["title"] = str(listed.get("title", ""))[:TITLE_EXCERPT]
+            self.unmatched.append(listed)
+
+    def merge(self, other: ImportReport) -> None:
+        """Add another report's counts (several files of one import)."""
+        self.read += other.read
+        self.mapped += other.mapped
+        self.skipped.update(other.skipped)
+        self.notes.update(other.notes)
+        self.unmatched += other.unmatched
+
+    @property
+    def balanced(self) -> bool:
+        """Whether every item read is either mapped or skipped under a reason."""
+        return self.read == self.mapped + sum(self.skipped.values())
+
+    def unmatched_frame(self) -> pd.DataFrame:
+        """The unmatched items as a DataFrame: file, uid, start, title, reason."""
+        return pd.DataFrame(self.unmatched, columns=["file", "uid", "start", "title", "reason"])
+
+    def lines(self) -> list[str]:
+        """Plain-text summary, one fact per line (what the CLI prints)."""
+        out = [f"{self.unit} read: {self.read}", f"  mapped: {self.mapped}"]
+        out += [f"  skipped ({reason}): {n}" for reason, n in sorted(self.skipped.items())]
+        out += [f"  note ({what}): {n}" for what, n in sorted(self.notes.items())]
+        return out
+
+
+@dataclass
+class AdapterResult:
+    """Bundle tables built by an adapter, as raw contract-form string frames.
+
+    Dates are ``YYYY-MM-DD``, datetimes ISO 8601 with an offset, bools
+    ``true``/``false`` and missing values empty strings, exactly what a
+    bundle CSV file holds; :func:`write_bundle` writes them out and
+    ``load_bundle`` validates them.
+
+    Attributes
+    ----------
+    tables : dict of str to DataFrame
+        Some of ``engagements, stakeholders, meetings, attendance``.
+    report : ImportReport
+    """
+
+    tables: dict[str, pd.DataFrame]
+    report: ImportReport
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name]

@@ -1,0 +1,387 @@
+"""The mapping rules file: how a calendar event finds its engagement, kind and people.
+
+Calendars and CRMs know nothing about engagements or stakeholder roles. A small
+YAML file written by the practice lead says how to find them. The format is
+documented in ``docs/adapters.md``; this module parses and checks it, and holds
+the matching logic every adapter shares.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from .._contract import CLIENT_ROLES, MEETING_KINDS, TABLES
+from ._result import AdapterError
+
+__all__ = ["EngagementRule", "MappingRules", "load_rules", "parse_rules"]
+
+#: Default map from Salesforce OpportunityContactRole.Role to a bundle client role.
+DEFAULT_SALESFORCE_ROLES = {
+    "executive sponsor": "executive_sponsor",
+    "economic buyer": "resource_owner",
+    "decision maker": "executive_sponsor",
+    "influencer": "champion",
+    "business user": "end_user",
+}
+
+#: Default map from bundle engagement columns to Salesforce Opportunity fields.
+DEFAULT_OPPORTUNITY_FIELDS = {
+    "engagement_id": "Id",
+    "client": "Account.Name",
+    "practice": "Practice__c",
+    "start_date": "CloseDate",
+    "planned_end_date": "Planned_End_Date__c",
+    "contract_value": "Amount",
+    "sold_effort_days": "Sold_Effort_Days__c",
+    "estimated_effort_days": "Estimated_Effort_Days__c",
+    "sold_deliverables": "Sold_Deliverables__c",
+    "purpose_statement": "Purpose_Statement__c",
+}
+
+_TOP_LEVEL_KEYS = {
+    "vendor_domains",
+    "engagement_rules",
+    "meeting_kinds",
+    "default_kind",
+    "engagements",
+    "timezone",
+    "date_format",
+    "zoom",
+    "salesforce",
+}
+_RULE_KINDS = ("title_regex", "category", "attendee_domain")
+
+
+@dataclass(frozen=True)
+class EngagementRule:
+    """One way an event finds its engagement (the first rule that matches wins).
+
+    ``kind`` is ``title_regex``, ``category`` or ``attendee_domain``;
+    ``pattern`` the regex, category name or e-mail domain; ``engagement`` the
+    engagement id it leads to (None for a regex whose first group is the id).
+    """
+
+    kind: str
+    pattern: str
+    engagement: str | None
+    regex: re.Pattern[str] | None = None
+
+    def match(self, title: str, categories: Iterable[str], emails: Iterable[str]) -> str | None:
+        """The engagement id this rule gives an event, or None."""
+        if self.kind == "title_regex":
+            assert self.regex is not None
+            found = self.regex.search(title)
+            if found is None:
+                return None
+            if self.engagement is not None:
+                return self.engagement
+            return found.group(1).strip() or None
+        if self.kind == "category":
+            wanted = self.pattern.casefold()
+            return self.engagement if any(c.casefold() == wanted for c in categories) else None
+        domain = self.pattern.casefold()
+        return self.engagement if any(email_domain(e) == domain for e in emails) else None
+
+
+@dataclass(frozen=True)
+class MappingRules:
+    """Parsed mapping rules (see ``docs/adapters.md`` for the file format).
+
+    Attributes
+    ----------
+    vendor_domains : tuple of str
+        E-mail domains of the vendor (lower case); anyone else is the client.
+    engagement_rules : tuple of EngagementRule
+        Tried in order; the first that matches gives the engagement.
+    meeting_kinds : tuple of (kind, keyword)
+        Case-insensitive title keywords, tried in order; default ``default_kind``.
+    engagements : DataFrame
+        Engagement rows listed in the rules file (raw contract form), possibly empty.
+    timezone : str
+        IANA zone of wall-clock times in CSV exports that carry no offset.
+    date_format : str
+        ``strptime`` format of dates in CSV exports (Outlook, Salesforce reports).
+    """
+
+    vendor_domains: tuple[str, ...] = ()
+    engagement_rules: tuple[EngagementRule, ...] = ()
+    meeting_kinds: tuple[tuple[str, str], ...] = ()
+    default_kind: str = "other"
+    engagements: pd.DataFrame = field(default_factory=pd.DataFrame)
+    timezone: str = "UTC"
+    date_format: str = "%m/%d/%Y"
+    zoom_tolerance_minutes: float = 15.0
+    opportunity_fields: Mapping[str, str] = field(
+        default_factory=lambda: dict(DEFAULT_OPPORTUNITY_FIELDS)
+    )
+    won_stages: tuple[str, ...] = ("closed won",)
+    salesforce_roles: Mapping[str, str] = field(
+        default_factory=lambda: dict(DEFAULT_SALESFORCE_ROLES)
+    )
+    salesforce_default_role: str = "other"
+    source: str = "<rules>"
+
+    def engagement_for(
+        self, title: str, categories: Iterable[str] = (), emails: Iterable[str] = ()
+    ) -> str | None:
+        """The engagement id of an event, or None when no rule matches."""
+        categories, emails = list(categories), list(emails)
+        for rule in self.engagement_rules:
+            found = rule.match(title, categories, emails)
+            if found is not None:
+                return found
+        return None
+
+    def kind_for(self, title: str) -> str:
+        """The meeting kind of a title: first keyword found, else ``default_kind``."""
+        folded = title.casefold()
+        for kind, keyword in self.meeting_kinds:
+            if keyword in folded:
+                return kind
+        return self.default_kind
+
+    def side_for(self, email: str) -> str:
+        """``vendor`` for an address in a vendor domain, else ``client``."""
+        return "vendor" if email_domain(email) in self.vendor_domains else "client"
+
+
+def email_domain(address: str) -> str:
+    """The lower-case domain of an e-mail address ('' when there is none)."""
+    return address.rpartition("@")[2].casefold() if "@" in address else ""
+
+
+def load_rules(path: str | Path) -> MappingRules:
+    """Read and check a YAML mapping rules file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The rules file.
+
+    Returns
+    -------
+    MappingRules
+
+    Raises
+    ------
+    AdapterError
+        When the file is missing, is not YAML, or breaks the format; the
+        message names the file and the offending key.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise AdapterError(f"{path.name}: cannot read the rules file ({exc.strerror})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = f", line {where.line + 1}" if where is not None else ""
+        raise AdapterError(f"{path.name}{line}: not valid YAML") from None
+    return parse_rules({} if data is None else data, source=path.name)
+
+
+def parse_rules(data: object, *, source: str = "<rules>") -> MappingRules:
+    """Check a rules mapping (as read from YAML) and build :class:`MappingRules`.
+
+    Parameters
+    ----------
+    data : dict
+        The parsed YAML document.
+    source : str, optional
+        Name used in error messages.
+
+    Raises
+    ------
+    AdapterError
+        Naming ``source`` and the offending key.
+    """
+
+    def fail(where: str, what: str) -> AdapterError:
+        return AdapterError(f"{source}: {where}: {what}")
+
+    if not isinstance(data, Mapping):
+        raise fail("top level", "expected a mapping of keys such as engagement_rules")
+    unknown = sorted(set(map(str, data)) - _TOP_LEVEL_KEYS)
+    if unknown:
+        raise fail(unknown[0], f"unknown key (known: {', '.join(sorted(_TOP_LEVEL_KEYS))})")
+
+    vendor_domains = tuple(
+        d.lstrip("@").casefold() for d in _str_list(data, "vendor_domains", fail)
+    )
+    rules = tuple(
+        _engagement_rule(i, item, fail)
+        for i, item in enumerate(_list(data, "engagement_rules", fail), start=1)
+    )
+    kinds = _meeting_kinds(data.get("meeting_kinds") or {}, fail)
+    default_kind = str(data.get("default_kind", "other"))
+    if default_kind not in MEETING_KINDS:
+        raise fail("default_kind", f"{default_kind!r} is not a meeting kind")
+    zoom = _section(data, "zoom", {"tolerance_minutes"}, fail)
+    salesforce = _section(
+        data, "salesforce", {"opportunity_fields", "won_stages", "roles", "default_role"}, fail
+    )
+    timezone = str(data.get("timezone", "UTC"))
+    _check_timezone(timezone, fail)
+    return MappingRules(
+        vendor_domains=vendor_domains,
+        engagement_rules=rules,
+        meeting_kinds=kinds,
+        default_kind=default_kind,
+        engagements=_engagements(data.get("engagements") or [], fail),
+        timezone=timezone,
+        date_format=str(data.get("date_format", "%m/%d/%Y")),
+        zoom_tolerance_minutes=_number(zoom.get("tolerance_minutes", 15), "zoom", fail),
+        opportunity_fields=_opportunity_fields(salesforce.get("opportunity_fields") or {}, fail),
+        won_stages=tuple(
+            s.casefold() for s in _str_list(salesforce, "won_stages", fail, ["Closed Won"])
+        ),
+        salesforce_roles=_salesforce_roles(salesforce.get("roles") or {}, fail),
+        salesforce_default_role=_client_role(
+            salesforce.get("default_role", "other"), "salesforce.default_role", fail
+        ),
+        source=source,
+    )
+
+
+def _list(data: Mapping, key: str, fail, default=None) -> list:
+    value = data.get(key, default if default is not None else [])
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise fail(key, "expected a list")
+    return value
+
+
+def _str_list(data: Mapping, key: str, fail, default=None) -> list[str]:
+    items = _list(data, key, fail, default)
+    if not all(isinstance(x, str) and x.strip() for x in items):
+        raise fail(key, "expected a list of non-empty strings")
+    return [x.strip() for x in items]
+
+
+def _section(data: Mapping, key: str, allowed: set[str], fail) -> Mapping:
+    section = data.get(key) or {}
+    if not isinstance(section, Mapping):
+        raise fail(key, "expected a mapping")
+    unknown = sorted(set(map(str, section)) - allowed)
+    if unknown:
+        raise fail(f"{key}.{unknown[0]}", f"unknown key (known: {', '.join(sorted(allowed))})")
+    return section
+
+
+def _number(value: object, where: str, fail) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise fail(where, f"{value!r} is not a number >= 0")
+    return float(value)
+
+
+def _check_timezone(name: str, fail) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise fail("timezone", f"{name!r} is not an IANA time zone") from None
+
+
+def _engagement_rule(index: int, item: object, fail) -> EngagementRule:
+    where = f"engagement_rules[{index}]"
+    if not isinstance(item, Mapping):
+        raise fail(where, "expected a mapping such as {title_regex: '\\[(ENG-\\d+)\\]'}")
+    kinds = [k for k in _RULE_KINDS if k in item]
+    unknown = sorted(set(map(str, item)) - set(_RULE_KINDS) - {"engagement"})
+    if unknown:
+        raise fail(f"{where}.{unknown[0]}", f"unknown key (known: {', '.join(_RULE_KINDS)})")
+    if len(kinds) != 1:
+        raise fail(where, f"give exactly one of {', '.join(_RULE_KINDS)}")
+    kind = kinds[0]
+    pattern = item[kind]
+    if not isinstance(pattern, str) or not pattern:
+        raise fail(f"{where}.{kind}", "expected a non-empty string")
+    engagement = item.get("engagement")
+    engagement = None if engagement is None else str(engagement).strip()
+    regex = None
+    if kind == "title_regex":
+        try:
+            regex = re.compile(pattern, re.IGNORECASE)
+        except re.error as exc:
+            raise fail(f"{where}.title_regex", f"invalid regex {pattern!r} ({exc})") from None
+        if engagement is None and regex.groups < 1:
+            raise fail(
+                f"{where}.title_regex",
+                "needs a capture group holding the engagement id, or an 'engagement' key",
+            )
+    elif not engagement:
+        raise fail(where, f"a {kind} rule needs an 'engagement' key")
+    if kind != "title_regex":
+        pattern = pattern.strip().lstrip("@") if kind == "attendee_domain" else pattern.strip()
+    return EngagementRule(kind, pattern, engagement or None, regex)
+
+
+def _meeting_kinds(value: object, fail) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, Mapping):
+        raise fail("meeting_kinds", "expected a mapping of kind to a list of keywords")
+    pairs = []
+    for kind, keywords in value.items():
+        if kind not in MEETING_KINDS:
+            raise fail(f"meeting_kinds.{kind}", f"not a meeting kind ({', '.join(MEETING_KINDS)})")
+        if isinstance(keywords, str):
+            keywords = [keywords]
+        if not isinstance(keywords, list) or not all(isinstance(k, str) and k for k in keywords):
+            raise fail(f"meeting_kinds.{kind}", "expected a list of non-empty keywords")
+        pairs += [(kind, k.casefold()) for k in keywords]
+    return tuple(pairs)
+
+
+def _engagements(value: object, fail) -> pd.DataFrame:
+    columns = TABLES["engagements"].column_names
+    if not isinstance(value, list) or not all(isinstance(r, Mapping) for r in value):
+        raise fail("engagements", "expected a list of engagement rows (mappings)")
+    for i, row in enumerate(value, start=1):
+        unknown = sorted(set(map(str, row)) - set(columns))
+        if unknown:
+            raise fail(f"engagements[{i}].{unknown[0]}", "not an engagements column")
+        if not str(row.get("engagement_id") or "").strip():
+            raise fail(f"engagements[{i}]", "engagement_id missing")
+    # YAML reads 2025-01-06 as a date; str() gives back the ISO form the contract wants.
+    rows = [{k: "" if v is None else str(v) for k, v in row.items()} for row in value]
+    return pd.DataFrame(rows, columns=[c for c in columns if any(c in r for r in rows)])
+
+
+def _opportunity_fields(value: object, fail) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        raise fail("salesforce.opportunity_fields", "expected a mapping of column to field")
+    columns = TABLES["engagements"].column_names
+    fields = dict(DEFAULT_OPPORTUNITY_FIELDS)
+    for column, source_field in value.items():
+        if column not in columns:
+            raise fail(f"salesforce.opportunity_fields.{column}", "not an engagements column")
+        fields[column] = str(source_field)
+    return fields
+
+
+def _client_role(value: object, where: str, fail) -> str:
+    role = str(value).strip().casefold()
+    if role not in CLIENT_ROLES:
+        raise fail(where, f"{value!r} is not a client role ({', '.join(CLIENT_ROLES)})")
+    return role
+
+
+def _salesforce_roles(value: object, fail) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        raise fail("salesforce.roles", "expected a mapping of Salesforce role to bundle role")
+    roles = dict(DEFAULT_SALESFORCE_ROLES)
+    for name, role in value.items():
+        roles[str(name).strip().casefold()] = _client_role(
+            role, f"salesforce.roles.{name}", fail
+        )
+    return roles
+

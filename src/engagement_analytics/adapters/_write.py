@@ -1,0 +1,124 @@
+"""Write adapter tables into a bundle folder, appending without duplicates."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from .._contract import TABLES
+from ._csv import read_text_csv
+from ._result import AdapterError, AdapterResult
+
+__all__ = ["write_bundle"]
+
+#: Rows of a new export update the existing row with the same key: a cell the
+#: new export leaves empty keeps its old value (a Zoom report adds ``attended``
+#: to an invitation read from a calendar without erasing its ``response``).
+MERGE_KEYS = {
+    "engagements": ("engagement_id",),
+    "meetings": ("meeting_id",),
+    "attendance": ("meeting_id", "person_id"),
+}
+#: Stakeholders are never overwritten: a role in the bundle (often typed by
+#: the user) beats the role an adapter guesses; only new people are added.
+KEEP_KEY = ("engagement_id", "person_id")
+
+
+def write_bundle(
+    result: AdapterResult, out_dir: str | Path, *, append: bool = True
+) -> pd.DataFrame:
+    """Write an adapter's tables as CSV files of a bundle folder.
+
+    Parameters
+    ----------
+    result : AdapterResult
+    out_dir : str or Path
+        The bundle folder (created if missing).
+    append : bool, default True
+        Merge into existing ``<table>.csv`` files by key: meetings by
+        ``meeting_id``, attendance by ``(meeting_id, person_id)``, engagements
+        by ``engagement_id`` (non-empty new cells win); stakeholders only gain
+        people the file does not already list for that engagement. With
+        ``append=False`` the files are replaced.
+
+    Returns
+    -------
+    DataFrame
+        One row per table written: ``table, file, before, added, updated, after``.
+
+    Raises
+    ------
+    AdapterError
+        When a table exists in another format (append needs CSV) or an
+        existing file repeats a key.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for table, new in result.tables.items():
+        path = out_dir / f"{table}.csv"
+        others = [p.name for p in out_dir.glob(f"{table}.*") if p.suffix.lower() != ".csv"]
+        if others:
+            raise AdapterError(f"{others[0]}: adapters write CSV; convert this table to CSV first")
+        new = _clean(new)
+        old = _clean(read_text_csv(path)) if append and path.exists() else None
+        merged, added, updated = _merge(table, old, new, path.name)
+        _write_csv(merged, path)
+        before = 0 if old is None else len(old)
+        rows.append(
+            {"table": table, "file": path.name, "before": before, "added": added,
+             "updated": updated, "after": len(merged)}
+        )
+    return pd.DataFrame(rows, columns=["table", "file", "before", "added", "updated", "after"])
+
+
+def _clean(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.rename(columns=lambda c: str(c).strip().lower())
+    return frame.astype(str).where(frame.notna(), "").reset_index(drop=True)
+
+
+def _columns(table: str, *frames: pd.DataFrame) -> list[str]:
+    """Contract columns first (in contract order), then any extra columns kept."""
+    present = [c for f in frames for c in f.columns]
+    contract = [c for c in TABLES[table].column_names if c in present]
+    return contract + [c for c in dict.fromkeys(present) if c not in contract]
+
+
+def _merge(
+    table: str, old: pd.DataFrame | None, new: pd.DataFrame, file: str
+) -> tuple[pd.DataFrame, int, int]:
+    """The merged table, rows added and rows updated."""
+    if old is None or old.empty:
+        return new.reindex(columns=_columns(table, new), fill_value=""), len(new), 0
+    columns = _columns(table, old, new)
+    old = old.reindex(columns=columns, fill_value="")
+    new = new.reindex(columns=columns, fill_value="")
+    keys = list(MERGE_KEYS.get(table, KEEP_KEY))
+    duplicated = old.duplicated(keys)
+    if duplicated.any():
+        row = int(duplicated.to_numpy().nonzero()[0][0])
+        value = ", ".join(old.loc[row, keys])
+        raise AdapterError(f"{file}, row {row + 2}: key ({value}) appears twice; fix the file first")
+    old_keys = pd.MultiIndex.from_frame(old[keys])
+    new_keys = pd.MultiIndex.from_frame(new[keys])
+    exists = new_keys.isin(old_keys)
+    added = new.loc[~exists]
+    if table not in MERGE_KEYS:
+        return pd.concat([old, added], ignore_index=True), len(added), 0
+    merged = old.set_index(old_keys)
+    update = new.loc[exists].set_index(new_keys[exists])
+    current = merged.loc[update.index, columns]
+    changed = update.mask(update.eq(""), current)
+    updated = int((changed != current).any(axis=1).sum())
+    merged.loc[update.index, columns] = changed
+    merged = pd.concat([merged.reset_index(drop=True), added], ignore_index=True)
+    return merged, len(added), updated
+
+
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Write through a temporary file so a failure never leaves half a table."""
+    tmp = path.with_name(path.name + ".tmp")
+    frame.to_csv(tmp, index=False, encoding="utf-8")
+    os.replace(tmp, path)

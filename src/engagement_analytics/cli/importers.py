@@ -1,0 +1,157 @@
+"""``engagement-analytics import``: build or extend a bundle from real exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .._bundle import BundleError
+from .._load import load_bundle
+from ..adapters import (
+    AdapterError,
+    AdapterResult,
+    MappingRules,
+    load_rules,
+    read_ics,
+    read_outlook_csv,
+    read_salesforce,
+    read_zoom,
+    write_bundle,
+)
+from ..adapters._csv import ColumnFinder, read_text_csv
+from ._common import UsageProblem, console, parse_date
+
+#: Unmatched events printed on the console; --unmatched writes them all.
+SHOWN_UNMATCHED = 10
+
+
+class Source(StrEnum):
+    ics = "ics"
+    outlook_csv = "outlook-csv"
+    zoom = "zoom"
+    salesforce = "salesforce"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_exports)
+
+
+def import_exports(
+    source: Annotated[Source, typer.Argument(help="Export format.")],
+    files: Annotated[list[Path], typer.Argument(help="Export files.", show_default=False)],
+    rules: Annotated[Path, typer.Option(help="Mapping rules (YAML, see docs/adapters.md).")],
+    out: Annotated[Path, typer.Option(help="Bundle folder to create or append to.")],
+    roster: Annotated[Path | None, typer.Option(help="Stakeholders CSV: roles and sides.")] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Expand recurring events up to this day (YYYY-MM-DD).")
+    ] = None,
+    unmatched: Annotated[
+        Path | None, typer.Option(help="Write every unmatched event to this CSV (personal data).")
+    ] = None,
+) -> None:
+    """Turn calendar, Zoom or Salesforce exports into bundle tables in OUT.
+
+    Exit 0 when the bundle validates, 1 when it does not, 2 for unreadable input.
+    """
+    until_date = parse_date(until, option="--until")
+    for path in [rules, *files] + ([roster] if roster else []):
+        if not path.is_file():
+            raise UsageProblem(f"{path}: no such file")
+    try:
+        mapping = load_rules(rules)
+        result = _read(source, files, mapping, out, roster, until_date)
+        written = write_bundle(result, out)
+    except AdapterError as exc:
+        raise UsageProblem(str(exc)) from None
+    _print(result, written, unmatched)
+    try:
+        load_bundle(out, pseudonymize=False)
+    except BundleError as exc:
+        console.print(f"The bundle in {out} does not validate yet:", markup=False)
+        console.print(str(exc), markup=False)
+        raise typer.Exit(1) from None
+    console.print(f"Bundle {out} validates.", markup=False)
+
+
+def _read(
+    source: Source,
+    files: list[Path],
+    rules: MappingRules,
+    out: Path,
+    roster: Path | None,
+    until: dt.date | None,
+) -> AdapterResult:
+    existing = {name: _existing(out, name) for name in ("engagements", "meetings", "attendance")}
+    if source is Source.salesforce:
+        opportunities, contact_roles = _salesforce_files(files)
+        known = None if existing["engagements"] is None else existing["engagements"]["engagement_id"]
+        return read_salesforce(opportunities, contact_roles, rules=rules, engagement_ids=known)
+    if existing["engagements"] is None and rules.engagements.empty:
+        raise UsageProblem(
+            f"{out / 'engagements.csv'} not found and the rules file lists no engagements: "
+            "import Salesforce opportunities first, put an engagements.csv in the folder, "
+            "or list engagements under 'engagements:' in the rules file"
+        )
+    known = [] if existing["engagements"] is None else list(existing["engagements"]["engagement_id"])
+    if source is Source.ics:
+        return read_ics(files, rules=rules, until=until, roster=roster, engagement_ids=known)
+    if source is Source.outlook_csv:
+        return read_outlook_csv(files, rules=rules, roster=roster, engagement_ids=known)
+    return read_zoom(
+        files,
+        rules=rules,
+        meetings=existing["meetings"],
+        attendance=existing["attendance"],
+        roster=roster,
+        engagement_ids=known,
+    )
+
+
+def _existing(out: Path, table: str):
+    path = out / f"{table}.csv"
+    if not path.is_file():
+        return None
+    frame = read_text_csv(path)
+    return frame.rename(columns=lambda c: str(c).strip().lower())
+
+
+def _salesforce_files(files: list[Path]) -> tuple[Path | None, Path | None]:
+    """Tell the Opportunity export from the OpportunityContactRole one by their columns."""
+    opportunities = contact_roles = None
+    for path in files:
+        columns = ColumnFinder(read_text_csv(path).head(0), path.name)
+        is_roles = columns.get("OpportunityId") is not None and columns.get("Role") is not None
+        if is_roles and contact_roles is None:
+            contact_roles = path
+        elif not is_roles and opportunities is None:
+            opportunities = path
+        else:
+            raise UsageProblem(f"{path}: give one Opportunity and one OpportunityContactRole export")
+    return opportunities, contact_roles
+
+
+def _print(result: AdapterResult, written, unmatched: Path | None) -> None:
+    report = result.report
+    for line in report.lines():
+        console.print(line, markup=False)
+    for row in written.itertuples(index=False):
+        console.print(
+            f"{row.file}: {row.before} rows before, {row.added} added, {row.updated} updated, "
+            f"{row.after} now",
+            markup=False,
+        )
+    listed = report.unmatched_frame()
+    if listed.empty:
+        return
+    console.print(f"{len(listed)} items not mapped (no engagement rule matched, or unknown id):")
+    for row in listed.head(SHOWN_UNMATCHED).itertuples(index=False):
+        console.print(f"  {row.file} {row.uid} {row.start} {row.title!r} ({row.reason})", markup=False)
+    if unmatched is not None:
+        listed.to_csv(unmatched, index=False)
+        console.print(f"All unmatched items written to {unmatched}", markup=False)
+    elif len(listed) > SHOWN_UNMATCHED:
+        console.print("  ... use --unmatched FILE to write them all", markup=False)
