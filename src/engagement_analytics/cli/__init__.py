@@ -24,10 +24,12 @@ app = typer.Typer(
 
 # Sub-commands: one module each, registering on `app`.
 from . import importers as _importers  # noqa: E402
+from . import sample as _sample  # noqa: E402
 from . import validate as _validate  # noqa: E402
 
 _validate.register(app)
 _importers.register(app)
+_sample.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,34 @@
+"""``engagement-analytics sample``: write a synthetic bundle with a planted truth."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ._common import UsageProblem, console, parse_date
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``sample`` command to ``app``."""
+
+    @app.command("sample")
+    def sample(
+        out: Annotated[Path, typer.Option("--out", help="Folder to write the bundle into.")],
+        n: Annotated[int, typer.Option("--n", help="Number of engagements.")] = 300,
+        seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same bytes).")] = 0,
+        as_of: Annotated[str, typer.Option("--as-of", help="Export date, YYYY-MM-DD.")] = "2026-06-30",
+    ) -> None:
+        """Generate a synthetic bundle (six tables, truth.csv, README.md) into OUT."""
+        from ..sample import generate
+
+        as_of_date = parse_date(as_of, option="--as-of")
+        if n < 1:
+            raise UsageProblem(f"--n: {n} is not a positive number of engagements")
+        if out.exists() and not out.is_dir():
+            raise UsageProblem(f"--out: {out} exists and is not a folder")
+        bundle = generate(n_engagements=n, seed=seed, as_of=as_of_date)
+        bundle.write(out)
+        rows = ", ".join(f"{name} {len(frame):,}" for name, frame in bundle.tables.items())
+        console.print(f"wrote {out}: {rows}", markup=False)

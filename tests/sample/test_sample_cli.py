@@ -1,0 +1,24 @@
+"""``engagement-analytics sample`` writes what generate() writes."""
+
+from __future__ import annotations
+
+import pytest
+
+from engagement_analytics.cli import main
+from engagement_analytics.sample import generate
+
+
+def test_cli_writes_the_same_bytes_as_the_api(tmp_path):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["sample", "--out", str(tmp_path / "cli"), "--n", "25", "--seed", "4"])
+    assert exit_info.value.code == 0
+    api = generate(n_engagements=25, seed=4).write(tmp_path / "api")
+    for path in sorted(api.iterdir()):
+        assert (tmp_path / "cli" / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_cli_rejects_a_bad_date(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["sample", "--out", str(tmp_path), "--as-of", "30.06.2026"])
+    assert exit_info.value.code == 2
+    assert "--as-of" in capsys.readouterr().err
