@@ -103,6 +103,21 @@ def _client_members(rng, plan: EngagementPlan, n_client: np.ndarray) -> tuple[pa
     return pool_id.take(pa.array(chosen)), pool_name.take(pa.array(chosen))
 
 
+def _distinct_across_pools(person_id: pa.Array) -> pa.Array:
+    """Number namesakes across the vendor pools (each pool is only unique in itself).
+
+    Without this a manager and a consultant of one engagement can share an
+    address, which duplicates their invitations to a meeting.
+    """
+    ids = pd.Series(person_id.to_numpy(zero_copy_only=False))
+    repeat = ids.groupby(ids, sort=False).cumcount().to_numpy()
+    if not repeat.any():
+        return person_id
+    local, _, domain = ids.str.partition("@").T.to_numpy()
+    renamed = np.where(repeat > 0, local + ".v" + (repeat + 1).astype(str) + "@" + domain, ids.to_numpy())
+    return pa.array(renamed, type=pa.string())
+
+
 def _vendor_members(rng, n: int, n_consultants: np.ndarray, has_sales: np.ndarray):
     """Partner, engagement manager, 1-3 distinct consultants and maybe a sales lead."""
     sizes = {"partner": max(4, n // 40), "manager": max(6, n // 12),
@@ -111,7 +126,7 @@ def _vendor_members(rng, n: int, n_consultants: np.ndarray, has_sales: np.ndarra
     for key, size in sizes.items():
         pools[key] = _name_pool(rng, pa.array(["vendor.example"] * size))
     offsets = np.cumsum([0] + list(sizes.values()))
-    all_id = pa.concat_arrays([pools[k][0] for k in sizes])
+    all_id = _distinct_across_pools(pa.concat_arrays([pools[k][0] for k in sizes]))
     all_name = pa.concat_arrays([pools[k][1] for k in sizes])
 
     n_vendor = 2 + n_consultants + has_sales

@@ -199,3 +199,22 @@ def test_as_of_bounds_the_data():
         generate(n_engagements=5, as_of="31/01/2025")
     with pytest.raises(ValueError, match="n_engagements"):
         generate(n_engagements=0)
+
+
+def test_vendor_namesakes_across_pools_get_distinct_ids():
+    import pyarrow as pa
+
+    from engagement_analytics._sample_people import _distinct_across_pools
+
+    ids = pa.array(["ana.lee@vendor.example", "bo.kim@vendor.example", "ana.lee@vendor.example"])
+    assert _distinct_across_pools(ids).to_pylist() == [
+        "ana.lee@vendor.example", "bo.kim@vendor.example", "ana.lee.v2@vendor.example",
+    ]
+
+
+def test_no_engagement_names_one_vendor_id_for_two_people():
+    # 1,000 engagements: large enough pools for namesakes across them (seen before the fix).
+    stakeholders = generate(n_engagements=1000, seed=7).tables["stakeholders"]
+    vendor = stakeholders[stakeholders["side"] == "vendor"]
+    per_id = vendor.groupby(["engagement_id", "person_id"]).size()
+    assert per_id.max() == 1
