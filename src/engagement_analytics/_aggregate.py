@@ -546,7 +546,9 @@ def discovery(p: Prepared) -> dict[str, np.ndarray]:
 def stakeholder_breadth(p: Prepared) -> dict[str, np.ndarray]:
     inv = p.invitations
     eng, pkey = inv["eng"].to_numpy(), inv["pkey"].to_numpy()
-    invited = (inv["client"] & inv["held"]).to_numpy()
+    # The executive sponsor and the champions are left out: each is a family of
+    # its own, and counting them here would make breadth a second measure of them.
+    invited = (inv["client"] & ~inv["sponsor"] & ~inv["champion"] & inv["held"]).to_numpy()
     attended = invited & inv["attended"].to_numpy()
 
     # distinct client attendees per 30-day block, summed, per 30 days elapsed

@@ -173,15 +173,15 @@ SIGNALS: tuple[SignalSpec, ...] = (
     SignalSpec(
         "client_people_per_month", "stakeholder_breadth", LOWER, "people per 30 days",
         _MEETINGS,
-        "Distinct client people attending meetings, per 30 days elapsed.",
+        "Distinct client people (other than the executive sponsor and the champions) attending meetings, per 30 days elapsed.",
     ),
     SignalSpec(
         "top_client_attendee_share", "stakeholder_breadth", HIGHER, "share", _MEETINGS,
-        "Share of all client attendances made by the single most present client person.",
+        "Share of the client team's attendances (executive sponsor and champions aside) made by its single most present person.",
     ),
     SignalSpec(
         "invited_client_attended_share", "stakeholder_breadth", LOWER, "share", _MEETINGS,
-        "Share of the client people invited to meetings who attended at least once.",
+        "Share of the client people invited to meetings (executive sponsor and champions aside) who attended at least once.",
     ),
 )
 

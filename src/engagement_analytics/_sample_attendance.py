@@ -102,7 +102,9 @@ def _attend_chance(plan: EngagementPlan, people: People, meetings: Meetings, mtg
     chance = np.where((cls == STEER_OTHER) & steering, _STEER_OTHER_AT_STEERING, chance)
     sponsor = cls == SPONSOR
     z_sponsor = plan.z("sponsor_absence")[eng]
-    chance = np.where(sponsor, sigmoid(np.where(steering, 1.2, 0.3) - 1.4 * z_sponsor), chance)
+    # A steep slope: with only a few steering meetings in a window, a gentle one
+    # would leave the sponsor's attendance mostly noise.
+    chance = np.where(sponsor, sigmoid(np.where(steering, 1.5, 0.5) - 2.2 * z_sponsor), chance)
     chance = np.where(
         cls == CHANGE_AGENT, sigmoid(1.6 + 1.0 * plan.z("client_ownership")[eng]), chance
     )

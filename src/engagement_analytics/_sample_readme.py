@@ -116,12 +116,20 @@ versions of the families' measures, taken over the first {CHECK_FRACTION:.0%}
 of each planned duration, with their own latent and with the four planted
 latents (Spearman). Own-latent correlations are clearly non-zero; for the
 non-planted measures the largest correlation with any planted latent is
-{worst:.3f}. The latents are whitened (exactly uncorrelated in the sample), so
-what remains is rank noise (about +/-{2 / np.sqrt(max(checked, 1)):.2f} here) and two
-mechanical links of about 0.1: breadth measures count every client attendance,
-the sponsor's and champions' own attendance included; and an organiser always
-attends, so sessions led by champions are sessions the change agent does not
-organise (and must attend like any invitee).
+{worst:.3f}. The planted latents are whitened (exactly uncorrelated in the
+sample). The non-planted latents are then *balanced*: among the closed
+engagements, each has exactly the same mean in every outcome group (a
+balanced design, like stratified assignment). The outcome is drawn from the
+planted latents only, but in a finite sample a non-planted latent still
+differs between failed and other engagements by chance, and a faithful signal
+would report that chance link; after balancing, a non-planted family that
+comes out in the drivers analysis points at leakage, not luck. What remains
+here is rank noise (about +/-{2 / np.sqrt(max(checked, 1)):.2f}) and two mechanical
+links of about 0.1: the crude breadth measures below count every client
+attendance, the sponsor's and champions' own included (the toolkit's breadth
+signals leave the sponsor and the champions out for that reason); and an
+organiser always attends, so sessions led by champions are sessions the change
+agent does not organise (and must attend like any invitee).
 
 {_markdown(checks)}
 """

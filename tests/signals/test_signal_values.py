@@ -62,11 +62,12 @@ E1 = [
     ("purpose_statement_agreed", 1.0),
     ("discovery_meetings_first_3_weeks", 2.0),  # M2 d3, M3 d10 (M6 is d25)
     ("days_to_first_steering_share", 2 / 56),  # M1 on d2
-    # stakeholder_breadth: block d0-29 attendees sp ca ch1 eu (4); d30-55 ca ch2 sp ch1 (4)
-    ("client_people_per_month", (4 + 4) / (56 / 30)),
-    # attendances: ca 5 (M1 M2 M4 M7 M8), ch1 3, sp 2, eu 2, ch2 1 = 13
-    ("top_client_attendee_share", 5 / 13),
-    ("invited_client_attended_share", 5 / 6),  # sp ca ch1 ch2 eu attended, ru never
+    # stakeholder_breadth leaves the sponsor (sp) and the champions (ch1, ch2) out:
+    # block d0-29 attendees ca eu (2); d30-55 ca (1)
+    ("client_people_per_month", (2 + 1) / (56 / 30)),
+    # attendances of ca 5 (M1 M2 M4 M7 M8) and eu 2 (M3 M6) = 7
+    ("top_client_attendee_share", 5 / 7),
+    ("invited_client_attended_share", 2 / 3),  # ca and eu attended, ru never
 ]
 
 NAN = math.nan
