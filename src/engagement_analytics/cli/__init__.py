@@ -25,11 +25,13 @@ app = typer.Typer(
 # Sub-commands: one module each, registering on `app`.
 from . import drivers as _drivers  # noqa: E402
 from . import importers as _importers  # noqa: E402
+from . import report as _report  # noqa: E402
 from . import sample as _sample  # noqa: E402
 from . import signals as _signals  # noqa: E402
 from . import validate as _validate  # noqa: E402
 
 _validate.register(app)
+_report.register(app)
 _signals.register(app)
 _drivers.register(app)
 _importers.register(app)

@@ -1,0 +1,85 @@
+"""``engagement-analytics report``: render the offline HTML report of a bundle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..report import build_report
+from ._common import UsageProblem, console
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report)
+
+
+def parse_parameter(text: str) -> tuple[str, object]:
+    """Split ``KEY=VALUE``; the value is read as YAML (``6`` is an int, ``null`` is None).
+
+    Dates stay ISO strings, which is what the notebooks expect.
+    """
+    import datetime as dt
+
+    import yaml
+
+    key, sep, raw = text.partition("=")
+    if not sep or not key.strip():
+        raise UsageProblem(f"--parameters: {text!r} is not KEY=VALUE")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else None
+    except yaml.YAMLError:
+        value = raw
+    if isinstance(value, dt.date):
+        value = value.isoformat()
+    if isinstance(value, (list, dict)):
+        raise UsageProblem(f"--parameters: {key.strip()} must be a single value, got {raw!r}")
+    return key.strip(), value
+
+
+def report(
+    bundle: Annotated[Path, typer.Argument(help="Bundle folder or bundle.xlsx.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for index.html and the pages.")],
+    parameters: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--parameters",
+            "-p",
+            help="Notebook parameter KEY=VALUE (repeatable): outcome, as_of, first_weeks, at_fraction.",
+        ),
+    ] = None,
+    notebooks: Annotated[
+        str | None,
+        typer.Option(help="Comma-separated subset of notebooks, e.g. 01,06 or data,drivers."),
+    ] = None,
+    notebooks_dir: Annotated[
+        Path | None, typer.Option(help="Folder of the report notebooks (default: the repo's).")
+    ] = None,
+    jobs: Annotated[int, typer.Option(min=1, help="Notebooks run at the same time.")] = 2,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+) -> None:
+    """Execute the notebooks on BUNDLE and render offline HTML pages plus index.html.
+
+    Exit 0 when every section was computed, 1 when some could not be (their
+    pages say why), 2 for a bad path or option.
+    """
+    values = dict(parse_parameter(p) for p in parameters or [])
+    selected = [n for n in (notebooks or "").split(",") if n.strip()] or None
+    try:
+        result = build_report(
+            bundle,
+            out_dir=out,
+            parameters=values,
+            notebooks=selected,
+            notebooks_dir=notebooks_dir,
+            jobs=jobs,
+            progress=progress,
+        )
+    except (FileNotFoundError, ValueError) as exc:
+        raise UsageProblem(str(exc)) from None
+    for section in result.sections:
+        status = "ok" if section.ok else f"could not be computed: {section.error}"
+        console.print(f"{section.html_path.name}: {status}", markup=False)
+    console.print(f"Report: {result.index_path} ({result.seconds:.0f} s)", markup=False)
+    raise typer.Exit(0 if result.ok else 1)

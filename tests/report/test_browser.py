@@ -1,0 +1,162 @@
+"""Rendered reports open in a real headless Chromium, offline, safely and completely.
+
+Each report is built once per session (notebook execution dominates the cost).
+Run with ``pytest -m browser tests/report``.
+"""
+
+import csv
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from engagement_analytics.report import build_report
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: apt-get install -y chromium"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def sample_report(tmp_path_factory):
+    if not SAMPLE.exists():
+        pytest.fail(f"{SAMPLE} is missing: generate the sample bundle first")
+    return build_report(SAMPLE, out_dir=tmp_path_factory.mktemp("sample-report"), progress=False)
+
+
+@pytest.fixture(scope="session")
+def hostile_report(tmp_path_factory, tiny_bundle_writer):
+    bundle = tmp_path_factory.mktemp("hostile-bundle")
+    people = tiny_bundle_writer(bundle, n=30)
+    result = build_report(bundle, out_dir=tmp_path_factory.mktemp("hostile-report"),
+                          notebooks=["01", "02", "07"], progress=False)
+    return result, people, bundle
+
+
+def open_page(browser, path: Path) -> dict:
+    """Load a page from file:// with every other request blocked; report what happened."""
+    seen = {"errors": [], "requests": [], "dialogs": []}
+    page = browser.new_page()
+    page.on("console", lambda msg: seen["errors"].append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: seen["errors"].append(str(exc)))
+    page.on("dialog", lambda dialog: (seen["dialogs"].append(dialog.message), dialog.dismiss()))
+
+    def route(request_route):
+        url = request_route.request.url
+        if url.startswith(("file://", "data:", "blob:", "about:")):
+            request_route.continue_()
+        else:
+            seen["requests"].append(url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    page.goto(path.as_uri(), wait_until="load")
+    page.wait_for_timeout(300)  # let plotly finish drawing
+    seen["plots"] = page.locator(".js-plotly-plot").count()
+    seen["drawn"] = page.locator(".js-plotly-plot .main-svg").count()
+    seen["text"] = page.inner_text("body")
+    page.close()
+    return seen
+
+
+def check_pages(browser, result):
+    assert result.sections, "no section was rendered"
+    for section in result.sections:
+        seen = open_page(browser, section.html_path)
+        name = section.html_path.name
+        assert seen["errors"] == [], f"{name}: console errors {seen['errors'][:3]}"
+        assert seen["requests"] == [], f"{name}: requests left the machine {seen['requests'][:3]}"
+        assert seen["dialogs"] == [], f"{name}: a dialog fired"
+        assert seen["plots"] == section.figures, f"{name}: {seen['plots']} of {section.figures} figures"
+        # plotly draws at least one .main-svg per figure
+        assert seen["drawn"] >= section.figures, f"{name}: a figure was not drawn"
+    index = open_page(browser, result.index_path)
+    assert index["errors"] == [] and index["requests"] == [] and index["dialogs"] == []
+
+
+def test_sample_report_pages_render_offline_with_every_figure(browser, sample_report):
+    assert sample_report.ok, [s.error for s in sample_report.failed]
+    assert sum(s.figures for s in sample_report.sections) > 0
+    check_pages(browser, sample_report)
+
+
+def _raw_people(bundle: Path) -> set[str]:
+    with open(bundle / "stakeholders.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    values = set()
+    for row in rows:
+        for key, value in row.items():
+            if key.strip().lower() in {"person_id", "name"} and value and len(value) > 3:
+                values.add(value)
+    return values
+
+
+def test_sample_report_shows_no_person_id_or_name(sample_report):
+    people = _raw_people(SAMPLE)
+    assert people, "stakeholders.csv holds no person ids to look for"
+    for path in [sample_report.index_path, *(s.html_path for s in sample_report.sections)]:
+        text = path.read_text(encoding="utf-8")
+        leaked = sorted(value for value in people if value in text)
+        assert not leaked, f"{path.name} shows personal data: {len(leaked)} values"
+
+
+def test_hostile_titles_show_as_text_and_never_run(browser, hostile_report, hostile_text):
+    result, people, _ = hostile_report
+    check_pages(browser, result)
+    data_page = open_page(browser, result.sections[0].html_path)
+    assert hostile_text in data_page["text"]  # the practice names are shown, as text
+    for path in [result.index_path, *(s.html_path for s in result.sections)]:
+        html = path.read_text(encoding="utf-8")
+        assert hostile_text not in html, f"{path.name} carries the raw hostile HTML"
+        assert not any(value in html for value in people["ids"] + people["names"]), path.name
+
+
+def test_pages_fetch_nothing_from_a_cdn(sample_report):
+    remote = re.compile(r"<(script|link|img|iframe)\b[^>]*\b(src|href)\s*=\s*[\"']?(https?:)?//", re.I)
+    for section in sample_report.sections:
+        html = section.html_path.read_text(encoding="utf-8")
+        assert not remote.search(html), f"{section.html_path.name}: {remote.search(html)}"
+        # plotly.js is inlined exactly once when the page has figures
+        assert html.count("plotly.js v") == (1 if section.figures else 0), section.html_path.name
+
+
+def test_a_failing_section_is_reported_not_crashed(tmp_path, tiny_bundle_writer):
+    bundle = tmp_path / "bundle"
+    tiny_bundle_writer(bundle, n=6)
+    (bundle / "meetings.csv").unlink()  # a required table: the notebook cannot load the bundle
+    result = build_report(bundle, out_dir=tmp_path / "out", notebooks=["01"], progress=False)
+    assert not result.ok
+    [section] = result.sections
+    assert "meetings" in section.error
+    page = section.html_path.read_text(encoding="utf-8")
+    assert "This section could not be computed" in page
+    assert "Traceback" not in page
+    index = result.index_path.read_text(encoding="utf-8")
+    assert "could not be computed" in index and "The findings could not be summarised" in index
+
+
+def test_rebuilding_gives_identical_pages(tmp_path, hostile_report):
+    result, _, bundle = hostile_report
+    again = build_report(bundle, out_dir=tmp_path, notebooks=["01"], progress=False)
+    first = result.sections[0].html_path.read_bytes()
+    assert again.sections[0].html_path.read_bytes() == first
+

@@ -1,0 +1,199 @@
+"""Figure builders draw the expected traces, and the numbers behind them are right.
+
+Expected values are worked out by hand in each test from the tiny frames below.
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from engagement_analytics import plots
+
+CATALOG = pd.DataFrame({
+    "signal": ["risky_up", "risky_down"],
+    "family": ["overselling", "overselling"],
+    "direction": ["higher_is_riskier", "lower_is_riskier"],
+})
+
+
+def _engagements():
+    return pd.DataFrame({
+        "engagement_id": ["e1", "e2", "e3", "e4", "e5"],
+        "outcome": ["failed", "failed", "success", "challenged", np.nan],
+        "practice": ["a", "b", "a", "a", np.nan],
+    })
+
+
+def _signals():
+    return pd.DataFrame(
+        {"risky_up": [4.0, 2.0, 1.0, 1.0, 9.0], "risky_down": [0.0, 1.0, 1.0, np.nan, 5.0]},
+        index=pd.Index(["e1", "e2", "e3", "e4", "e5"], name="engagement_id"),
+    )
+
+
+def test_outcome_groups_label_events_other_and_active():
+    groups = plots.outcome_groups(_engagements(), outcome="failed")
+    assert groups.to_dict() == {"e1": "failed", "e2": "failed", "e3": "other closed",
+                                "e4": "other closed", "e5": "active"}
+    wide = plots.outcome_groups(_engagements(), outcome="failed_or_challenged")
+    assert wide["e4"] == "failed or challenged"
+
+
+def test_distribution_numbers_and_figure_use_closed_engagements_only():
+    groups = plots.outcome_groups(_engagements())
+    numbers = plots.distribution_numbers(_signals(), groups, signal="risky_up")
+    # failed: 4, 2 -> mean 3, median 3; other: 1, 1 -> mean 1; e5 (active, 9.0) left out
+    assert numbers["group"].tolist() == ["failed", "other closed"]
+    assert numbers["n"].tolist() == [2, 2]
+    assert numbers["mean"].tolist() == [3.0, 1.0]
+    assert numbers["q25"].tolist() == [2.5, 1.0]
+    figure = plots.distribution_figure(_signals(), groups, signal="risky_up")
+    assert [t.type for t in figure.data] == ["box", "box"]
+    assert sorted(figure.data[0].y) == [2.0, 4.0]
+    assert 9.0 not in figure.data[1].y
+
+
+def test_comparison_numbers_sign_the_difference_in_the_risky_direction():
+    groups = plots.outcome_groups(_engagements())
+    numbers = plots.comparison_numbers(_signals(), groups, catalog=CATALOG).set_index("signal")
+    # risky_up: failed 4,2 (var 2), other 1,1 (var 0): pooled sd = sqrt((2 + 0) / 2) = 1
+    # d = (3 - 1) / 1 = 2, higher is riskier -> +2
+    assert numbers.loc["risky_up", "risk_difference"] == 2.0
+    # risky_down: other has one measured value (e4 is NaN) -> no pooled sd
+    assert np.isnan(numbers.loc["risky_down", "risk_difference"])
+    assert numbers.loc["risky_down", "n_other"] == 1
+    figure = plots.comparison_figure(numbers.reset_index(), title="<b>x</b>")
+    assert list(figure.data[0].y) == ["risky_up"]
+    assert list(figure.data[0].x) == [2.0]
+    assert figure.layout.title.text == "&lt;b&gt;x&lt;/b&gt;"
+
+
+def test_contrasting_pair_picks_the_riskiest_failed_and_safest_other():
+    groups = plots.outcome_groups(_engagements())
+    # risky_up percentile ranks among closed e1..e4: 4 -> 1.0, 2 -> 0.75, 1,1 -> 0.375
+    # risky_down ranks (lower is riskier, sign -1): 0 -> -1/3, 1,1 -> -5/6 ... e4 NaN
+    # scores: e1 = (1 - 1/3)/2 = 0.333, e2 = (0.75 - 5/6)/2 < 0, e3 = (0.375 - 5/6)/2, e4 = 0.375
+    # riskiest failed: e1; safest other closed: e3 (-0.229) vs e4 (0.375) -> e3
+    assert plots.contrasting_pair(_signals(), groups, catalog=CATALOG,
+                                  family="overselling") == ("e1", "e3")
+
+
+def test_contrasting_pair_is_none_without_both_groups():
+    groups = plots.outcome_groups(_engagements()).replace("failed", "other closed")
+    assert plots.contrasting_pair(_signals(), groups, catalog=CATALOG, family="overselling") is None
+
+
+def test_trajectory_numbers_and_figure():
+    over_time = pd.DataFrame({
+        "engagement_id": ["e1", "e1", "e3", "e3", "e3"],
+        "week": [1.0, 2.0, 1.0, 2.0, 2.0],
+        "signal": ["s", "s", "s", "s", "other"],
+        "value": [0.12345, 0.5, 0.0, np.nan, 7.0],
+    })
+    numbers = plots.trajectory_numbers(over_time, signal="s", labels={"e1": "failing", "e3": "healthy"})
+    assert numbers.columns.tolist() == ["failing", "healthy"]
+    assert numbers["failing"].tolist() == [0.123, 0.5]
+    assert numbers.loc[1.0, "healthy"] == 0.0 and np.isnan(numbers.loc[2.0, "healthy"])
+    figure = plots.trajectory_figure(numbers, signal="s")
+    assert [t.name for t in figure.data] == ["failing", "healthy"]
+    assert list(figure.data[1].y) == [0.0, None]
+
+
+def test_forest_numbers_keep_tested_signals_in_family_order():
+    drivers_signals = pd.DataFrame({
+        "signal": ["c", "a", "b", "untested"],
+        "family": ["reactivity", "overselling", "overselling", "discovery"],
+        "n": [100, 100, 100, 3],
+        "odds_ratio": [1.5, 1.2, 2.0, np.nan],
+        "ci_low": [1.1, 0.9, 1.4, np.nan],
+        "ci_high": [2.0, 1.6, 2.9, np.nan],
+        "q_value": [0.01, 0.3, 0.001, np.nan],
+    })
+    forest = plots.forest_numbers(drivers_signals)
+    # overselling precedes reactivity in FAMILIES; within a family larger odds first
+    assert forest["signal"].tolist() == ["b", "a", "c"]
+    figure = plots.forest_figure(forest)
+    assert [t.name for t in figure.data] == ["overselling", "reactivity"]
+    assert list(figure.data[0].error_x.array) == [0.9, 0.4]  # 2.9 - 2.0, 1.6 - 1.2
+    assert list(figure.data[0].error_x.arrayminus) == [0.6, 0.3]
+    assert figure.layout.xaxis.type == "log"
+
+
+def test_auc_numbers_and_figure_show_each_model_with_its_interval():
+    model = {"cv_auc": 0.71234, "cv_auc_low": 0.65, "cv_auc_high": 0.78,
+             "gb_cv_auc": 0.68, "gb_cv_auc_low": 0.6, "gb_cv_auc_high": 0.75}
+    auc = plots.auc_numbers(model)
+    assert auc["auc"].tolist() == [0.712, 0.68]
+    figure = plots.auc_figure(auc)
+    assert list(figure.data[0].x) == ["logistic regression", "gradient boosting"]
+    assert list(figure.data[0].error_y.array) == [0.068, 0.07]
+
+
+def test_calibration_figure_draws_diagonal_and_bins():
+    calibration = pd.DataFrame({"bin": [0, 1], "mean_predicted": [0.1, 0.6],
+                                "observed_rate": [0.05, 0.7], "n": [40, 10]})
+    figure = plots.calibration_figure(calibration)
+    assert list(figure.data[0].x) == [0, 1]
+    assert list(figure.data[1].y) == [0.05, 0.7]
+    assert list(figure.data[1].customdata) == [40, 10]
+
+
+def test_coverage_numbers_count_filled_cells_of_contract_columns():
+    engagements = pd.DataFrame({"engagement_id": ["e1", "e2", "e3", "e4"],
+                                "closed_date": [pd.NaT, pd.Timestamp("2025-01-01"), pd.NaT, pd.NaT],
+                                "not_in_contract": [1, 2, 3, 4]})
+    coverage = plots.coverage_numbers({"engagements": engagements, "commitments": None})
+    rows = coverage.set_index("column")
+    assert rows.loc["closed_date", "filled_share"] == 0.25
+    assert rows.loc["engagement_id", "filled_share"] == 1.0
+    assert "not_in_contract" not in rows.index
+    assert set(coverage["table"]) == {"engagements"}
+    figure = plots.coverage_figure(coverage)
+    assert list(figure.data[0].y) == ["engagements.engagement_id", "engagements.closed_date"]
+
+
+def test_outcome_numbers_cross_tabulate_practice_and_status():
+    numbers = plots.outcome_numbers(_engagements(), by="practice")
+    assert numbers.loc["a"].to_dict() == {"active": 0, "success": 1, "challenged": 1, "failed": 1,
+                                          "total": 3}
+    assert numbers.loc["(none)", "active"] == 1
+    figure = plots.outcome_figure(numbers)
+    assert [t.name for t in figure.data] == ["active", "success", "challenged", "failed"]
+    assert figure.layout.barmode == "stack"
+
+
+def test_portfolio_numbers_flag_active_engagements_beyond_the_riskiest_third():
+    groups = plots.outcome_groups(_engagements())
+    active, norms = plots.portfolio_numbers(_signals(), groups, catalog=CATALOG)
+    # risky_up over all 5 values 1,1,2,4,9: 2/3 quantile = 2 + (4-2)*(2.667-2) = 3.333
+    cut = norms.set_index("signal")["risk_cut"]
+    assert cut["risky_up"] == pytest.approx(3.333)
+    # risky_down over 0,1,1,5: 1/3 quantile at position 1.0 -> 1.0
+    assert cut["risky_down"] == 1.0
+    # e5: risky_up 9 >= 3.333 flagged, risky_down 5 > 1.0 not flagged
+    assert active.index.tolist() == ["e5"] and active.loc["e5", "flags"] == 1
+    figure = plots.portfolio_figure(active)
+    assert figure.data[0].type == "table"
+    assert list(figure.data[0].cells.values[0]) == ["e5"]
+
+
+def test_hostile_text_is_escaped_in_every_label():
+    hostile = "<img src=x onerror=alert(1)>"
+    figure = plots.coverage_figure(pd.DataFrame({"table": [hostile], "column": ["c"], "rows": [1],
+                                                 "filled_share": [1.0]}))
+    assert figure.data[0].name == "&lt;img src=x onerror=alert(1)&gt;"
+    assert "<img" not in figure.to_json()
+
+
+def test_summary_states_the_computed_numbers():
+    comparison = pd.DataFrame({
+        "signal": ["a", "b", "c"], "family": ["f", "f", "f"], "n_event": [5, 5, 5],
+        "n_other": [9, 9, 9], "mean_event": [2.0, 1.0, 0.5], "mean_other": [1.0, 1.0, 0.7],
+        "risk_difference": [0.9, 0.05, -0.3],
+    })
+    text = plots.comparison_summary(comparison, event="failed", unavailable={"f": "no table"})
+    assert "Of 3 signals" in text
+    assert "riskier by at least 0.2 standard deviations on 1 and safer on 1" in text
+    assert "`a` (+0.90 SD" in text
+    assert "`f` could not be measured: no table." in text
+    assert plots.lead_signal(comparison) == "a"
