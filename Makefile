@@ -31,10 +31,10 @@ report: install ## Validate data/sample and render its HTML reports into reports
 	@echo "Open $(REPORT_DIR)/index.html"
 
 test: install browser ## Run every test: unit, CLI, browser, and nbval over the committed notebooks
-	$(BIN)/python -m pytest --nbval --nbval-sanitize-with notebooks/sanitize.cfg tests notebooks $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --doctest-modules --nbval --nbval-sanitize-with notebooks/sanitize.cfg src/engagement_analytics tests notebooks $(PYTEST_ARGS)
 
 test-fast: install ## Unit tests only (no notebooks, no browser)
-	$(BIN)/python -m pytest -m "not browser" tests $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --doctest-modules -m "not browser" src/engagement_analytics tests $(PYTEST_ARGS)
 
 lint: install ## ruff over the package, tests and benchmarks
 	$(BIN)/ruff check src tests benchmarks

@@ -69,9 +69,11 @@ def load_bundle(
     >>> from engagement_analytics import load_bundle
     >>> bundle = load_bundle("data/sample")
     >>> bundle.report.counts_frame()[["table", "read", "kept", "rejected"]].head(2)
-             table  read  kept  rejected
-    0  engagements   300   300         0
-    1 stakeholders  3041  3041         0
+              table  read  kept  rejected
+    0   engagements   300   300         0
+    1  stakeholders  3494  3494         0
+    >>> bundle.stakeholders["person_id"].str.fullmatch(r"P[0-9a-f]{12}").all()
+    np.True_
     """
     label = "(in-memory tables)" if isinstance(source, Mapping) else str(source)
     raw_tables, ignored = read_source(source)

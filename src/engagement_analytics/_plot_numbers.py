@@ -193,14 +193,21 @@ def forest_numbers(drivers_signals: pd.DataFrame) -> pd.DataFrame:
     return tested[columns].reset_index(drop=True).round(DECIMALS)
 
 
-def auc_numbers(model: Mapping[str, object]) -> pd.DataFrame:
-    """Cross-validated AUC with its interval, per model (logistic and gradient boosting)."""
+def auc_numbers(model: Mapping[str, object], *, reference_auc: float | None = None) -> pd.DataFrame:
+    """Cross-validated AUC with its interval, per model (logistic and gradient boosting).
+
+    ``reference_auc``, when given (a sample bundle's true generating
+    probabilities, :func:`engagement_analytics.sample.truth_auc`), adds a
+    ``true probabilities`` row: the ceiling any model could reach on the data.
+    """
     rows = [
         {"model": "logistic regression", "auc": model.get("cv_auc"),
          "low": model.get("cv_auc_low"), "high": model.get("cv_auc_high")},
         {"model": "gradient boosting", "auc": model.get("gb_cv_auc"),
          "low": model.get("gb_cv_auc_low"), "high": model.get("gb_cv_auc_high")},
     ]
+    if reference_auc is not None:
+        rows.append({"model": "true probabilities", "auc": reference_auc, "low": None, "high": None})
     frame = pd.DataFrame(rows).dropna(subset=["auc"])
     return frame.astype({"auc": float, "low": float, "high": float}).round(DECIMALS)
 

@@ -47,7 +47,7 @@ from ._sample_tables import (
     stakeholders_table,
 )
 
-__all__ = ["SampleBundle", "generate", "planted_table"]
+__all__ = ["SampleBundle", "generate", "planted_table", "truth_auc"]
 
 TABLE_NAMES = (
     "engagements", "stakeholders", "meetings", "attendance", "commitments", "communications",
@@ -182,3 +182,38 @@ def generate(
         tables=tables, truth=truth, planted=planted_table(), intercept=INTERCEPT,
         n_engagements=int(n_engagements), seed=seed, as_of=as_of_date,
     )
+
+
+def truth_auc(truth: pd.DataFrame, outcomes: pd.Series, *, outcome: str = "failed") -> float:
+    """AUC of the true generating probabilities: the best any model can do on a sample.
+
+    Parameters
+    ----------
+    truth : DataFrame
+        ``engagement_id`` and ``failure_probability`` (a sample's ``truth.csv``).
+    outcomes : Series
+        Outcome per engagement (index ``engagement_id``); active ones (missing)
+        are left out, as the drivers analysis leaves them out.
+    outcome : {"failed", "failed_or_challenged"}
+        What counts as the event, as in :func:`engagement_analytics.drivers.analyze`.
+
+    Returns
+    -------
+    float
+        NaN when the closed engagements hold only one outcome class.
+
+    Examples
+    --------
+    >>> truth = pd.DataFrame({"engagement_id": ["a", "b", "c"], "failure_probability": [0.9, 0.2, 0.4]})
+    >>> truth_auc(truth, pd.Series({"a": "failed", "b": "success", "c": "failed"}))
+    1.0
+    """
+    from sklearn.metrics import roc_auc_score
+
+    events = ("failed",) if outcome == "failed" else ("failed", "challenged")
+    closed = outcomes.dropna()
+    probability = truth.set_index("engagement_id")["failure_probability"].reindex(closed.index)
+    failed = closed.isin(events)
+    if failed.nunique() < 2:
+        return float("nan")
+    return float(roc_auc_score(failed, probability))

@@ -129,6 +129,13 @@ def test_auc_numbers_and_figure_show_each_model_with_its_interval():
     assert list(figure.data[0].error_y.array) == [0.068, 0.07]
 
 
+def test_auc_numbers_add_the_true_probability_ceiling_when_given():
+    auc = plots.auc_numbers({"cv_auc": 0.7, "cv_auc_low": 0.6, "cv_auc_high": 0.8}, reference_auc=0.8954)
+    assert auc["model"].tolist() == ["logistic regression", "true probabilities"]
+    assert auc["auc"].tolist() == [0.7, 0.895]
+    assert auc["low"].isna().tolist() == [False, True]
+
+
 def test_calibration_figure_draws_diagonal_and_bins():
     calibration = pd.DataFrame({"bin": [0, 1], "mean_predicted": [0.1, 0.6],
                                 "observed_rate": [0.05, 0.7], "n": [40, 10]})

@@ -235,3 +235,16 @@ def test_no_engagement_names_one_vendor_id_for_two_people():
     vendor = stakeholders[stakeholders["side"] == "vendor"]
     per_id = vendor.groupby(["engagement_id", "person_id"]).size()
     assert per_id.max() == 1
+
+
+def test_truth_auc_counts_correctly_ranked_pairs():
+    from engagement_analytics.sample import truth_auc
+
+    truth = pd.DataFrame({"engagement_id": list("abcde"),
+                          "failure_probability": [0.9, 0.3, 0.5, 0.2, 0.7]})
+    outcomes = pd.Series({"a": "failed", "b": "failed", "c": "success", "d": "challenged", "e": None})
+    # failed a (0.9), b (0.3) against c (0.5), d (0.2): a>c, a>d, b<c, b>d -> 3 of 4 pairs.
+    assert truth_auc(truth, outcomes) == 3 / 4
+    # failed or challenged a, b, d against c: a>c, b<c, d<c -> 1 of 3.
+    assert truth_auc(truth, outcomes, outcome="failed_or_challenged") == 1 / 3
+    assert np.isnan(truth_auc(truth, pd.Series({"a": "failed", "b": "failed"})))
