@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["arrow_isin", "distinct", "encode", "has_duplicates"]
+__all__ = ["arrow_isin", "distinct", "encode", "has_duplicates", "lower", "trim"]
 
 
 def _arrow(series: pd.Series) -> pa.Array:
@@ -21,6 +21,24 @@ def _arrow(series: pd.Series) -> pa.Array:
         series = series.astype("str")
     array = pa.array(series, from_pandas=True, type=pa.string())
     return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
+def _text_kernel(series: pd.Series, ascii_kernel, utf8_kernel) -> pd.Series:
+    # The ASCII kernels are about 8x faster; use them when every value is ASCII.
+    array = _arrow(series)
+    all_ascii = pc.all(pc.string_is_ascii(array)).as_py() is not False
+    result = (ascii_kernel if all_ascii else utf8_kernel)(array)
+    return pd.Series(result, index=series.index, dtype=series.dtype)
+
+
+def trim(series: pd.Series) -> pd.Series:
+    """``series.str.strip()`` for a string Series, through pyarrow."""
+    return _text_kernel(series, pc.ascii_trim_whitespace, pc.utf8_trim_whitespace)
+
+
+def lower(series: pd.Series) -> pd.Series:
+    """``series.str.lower()`` for a string Series, through pyarrow."""
+    return _text_kernel(series, pc.ascii_lower, pc.utf8_lower)
 
 
 def arrow_isin(series: pd.Series, values: pd.Series) -> np.ndarray:
@@ -53,5 +71,5 @@ def has_duplicates(frame: pd.DataFrame, columns: list[str]) -> bool:
         codes, uniques = encode(frame[column])
         key = key * (len(uniques) + 1) + codes
         complete &= codes >= 0
-    key = key[complete]
-    return len(pd.unique(key)) < len(key)
+    key = np.sort(key[complete])  # sorting beats hashing for 5 million distinct keys
+    return bool((key[1:] == key[:-1]).any())

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ._arrow_ops import lower, trim
 from ._contract import ColumnSpec
 
 __all__ = ["ParsedColumn", "parse_column", "as_text"]
@@ -37,7 +38,7 @@ def as_text(series: pd.Series) -> pd.Series:
     """Cells as trimmed strings (NaN for empty), whatever the source format gave."""
     if not isinstance(series.dtype, pd.StringDtype):
         series = series.map(_cell_text, na_action="ignore").astype("str")
-    series = series.str.strip()
+    series = trim(series)
     return series.mask(series == "")
 
 
@@ -77,7 +78,7 @@ def parse_column(series: pd.Series, spec: ColumnSpec) -> ParsedColumn:
 def _parse_string(series: pd.Series, spec: ColumnSpec) -> ParsedColumn:
     if spec.personal and spec.name != "name":
         # Person ids are usually e-mail addresses: compared case-insensitively.
-        text = as_text(series).str.lower()
+        text = lower(as_text(series))
     elif spec.name.endswith("_id") or spec.name == "in_reply_to":
         text = as_text(series)  # keys: trimmed, so references match
     else:
@@ -88,7 +89,7 @@ def _parse_string(series: pd.Series, spec: ColumnSpec) -> ParsedColumn:
 
 
 def _parse_enum(series: pd.Series, spec: ColumnSpec) -> ParsedColumn:
-    text = as_text(series).str.lower()
+    text = lower(as_text(series))
     bad = (text.notna() & ~text.isin(spec.values)).to_numpy()
     return ParsedColumn(text.mask(bad), bad, f"must be one of: {', '.join(spec.values)}")
 
@@ -131,7 +132,7 @@ def _parse_bool(series: pd.Series, spec: ColumnSpec) -> ParsedColumn:
     rule = "not a boolean (true/false, yes/no, 1/0)"
     if pd.api.types.is_bool_dtype(series.dtype):
         return ParsedColumn(series.astype("boolean"), np.zeros(len(series), dtype=bool), rule)
-    text = as_text(series).str.lower()
+    text = lower(as_text(series))
     values = pd.Series(pd.NA, index=series.index, dtype="boolean")
     values[text.isin(_TRUE).to_numpy()] = True
     values[text.isin(_FALSE).to_numpy()] = False

@@ -121,7 +121,8 @@ def check_table(raw: RawTable, spec: TableSpec) -> CheckedTable:
         if parsed.defaulted:
             checked.defaulted[f"{spec.name}.{col.name}"] = parsed.defaulted
     extras = {name: frame[name] for name in frame.columns if name not in columns}
-    checked.typed = pd.DataFrame({**columns, **extras}, index=frame.index)
+    # No copy: the parsed columns are new already, extras are kept as read.
+    checked.typed = pd.DataFrame({**columns, **extras}, index=frame.index, copy=False)
     for key in spec.unique:
         _check_unique(checked, key)
     _ROW_RULES.get(spec.name, lambda _: None)(checked)
