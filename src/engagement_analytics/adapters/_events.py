@@ -182,22 +182,16 @@ class EventMapper:
         """Map one event occurrence, or count why it is skipped."""
         report = self.report
         report.read += 1
-        listed = {
-            "file": event.file,
-            "uid": event.uid,
-            "start": iso_datetime(event.start),
-            "title": event.title,
-        }
         if event.duration_minutes <= 0:
             report.skip("no_duration")
             return
         emails = [p.person_id for p in event.invitees] + [event.organizer]
         engagement = self.rules.engagement_for(event.title, event.categories, emails)
         if engagement is None:
-            report.skip("no_engagement_matched", listed=listed)
+            report.skip("no_engagement_matched", listed=_listed(event))
             return
         if self.known is not None and engagement not in self.known:
-            report.skip("unknown_engagement", listed=dict(listed, engagement=engagement))
+            report.skip("unknown_engagement", listed=dict(_listed(event), engagement=engagement))
             return
         meeting_id = event.key
         if meeting_id in self.meetings:
@@ -276,6 +270,16 @@ def stakeholder_rows(
     columns = _COLUMNS["stakeholders"]
     frame = pd.DataFrame([{c: r.get(c, "") for c in columns} for r in rows], columns=columns)
     return frame.drop_duplicates(["engagement_id", "person_id", "role"], ignore_index=True)
+
+
+def _listed(event: Event) -> dict[str, str]:
+    """How an event not mapped is listed in the report."""
+    return {
+        "file": event.file,
+        "uid": event.uid,
+        "start": iso_datetime(event.start),
+        "title": event.title,
+    }
 
 
 def _minutes(value: float) -> str:

@@ -5,13 +5,23 @@ cancelled occurrences via RECURRENCE-ID, X-WR-TIMEZONE) is
 recurring-ical-events'. This module checks each VEVENT first so that a broken
 calendar fails with one line naming the file and the component, then reduces
 every occurrence to an :class:`~._events.Event`.
+
+Speed (``benchmarks/bench_adapters.py``): the expander copies a whole
+component per occurrence, so it only sees small timing copies of the VEVENTs
+and plain single events bypass it; each occurrence is joined back to its
+VEVENT, whose title and invitees are read once. ``test_ics_equivalence.py``
+checks that this gives what the straightforward expansion gives.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import hashlib
+from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import icalendar
@@ -82,20 +92,38 @@ def read_ics(
     paths = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
     report = ImportReport("ics", "event occurrences")
     mapper = EventMapper(rules, read_roster(roster), report, engagement_ids=engagement_ids)
-    calendars = [(path, _parse_file(path)) for path in paths]
-    first, horizon = _window(until, calendars)
-    for path, parsed in calendars:
-        for calendar in parsed:
-            if until is not None:
-                parts = [(calendar, horizon)]
-            else:
-                # Series with an end are expanded to it; open-ended ones stop at the horizon.
-                open_series, bounded = _split(calendar, _open_ended(calendar))
-                parts = [(open_series, horizon), (bounded, _FAR_FUTURE)]
-            for part, end in parts:
-                for event in _events(path.name, part, (first, end), report):
-                    mapper.add(event)
+    with _collector_paused():
+        calendars = [(path, _parse_file(path)) for path in paths]
+        first, horizon = _window(until, calendars)
+        for path, parsed in calendars:
+            for calendar in parsed:
+                if until is not None:
+                    parts = [(calendar, horizon)]
+                else:
+                    # Series with an end are expanded to it; open-ended ones stop at the horizon.
+                    open_series, bounded = _split(calendar, _open_ended(calendar))
+                    parts = [(open_series, horizon), (bounded, _FAR_FUTURE)]
+                for part, end in parts:
+                    for event in _events(path.name, part, (first, end), report):
+                        mapper.add(event)
     return mapper.result()
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while calendars become objects.
+
+    Parsing and expanding allocate millions of small objects that stay alive
+    until the import ends; the collector's full passes over that growing heap
+    free nothing and cost a seventh of the time of a large import.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _parse_file(path: Path) -> list[icalendar.Component]:
@@ -222,46 +250,195 @@ def _events(
     window: tuple[dt.datetime, dt.datetime],
     report: ImportReport,
 ) -> Iterator[Event]:
-    """Every occurrence in ``window`` as an Event (all-day ones counted, not yielded)."""
+    """Every occurrence in ``window`` as an Event (all-day ones counted, not yielded).
+
+    Occurrences come in the expander's order (series by series, in the order
+    their UID first appears) whether or not they went through it, so that
+    which copy of a duplicated meeting is kept never depends on this module.
+    What all occurrences of a VEVENT share (title, invitees...) is read once.
+    """
     horizon = window[1]
     masters = calendar.walk("VEVENT")
-    recurring = {
-        str(e["UID"])
-        for e in masters
-        if any(p in e for p in ("RRULE", "RDATE", "RECURRENCE-ID"))
-    }
-    for event in masters:
-        if str(event["UID"]) not in recurring and _utc(event["DTSTART"].dt) >= horizon:
+    uids = [str(event["UID"]) for event in masters]
+    recurring = {uid for uid, e in zip(uids, masters, strict=True) if any(p in e for p in _RECURRENCE)}
+    for uid, event in zip(uids, masters, strict=True):
+        if uid not in recurring and _utc(event["DTSTART"].dt) >= horizon:
             report.read += 1
             report.skip("after_until")
-    try:
-        # Occurrences come as copies of their VEVENT with DTSTART/DTEND/RECURRENCE-ID set.
-        query = recurring_ical_events.of(calendar)
-        occurrences = query.between(*window)
-        for occurrence in occurrences:
-            uid = str(occurrence["UID"])
-            try:
-                event = _event(file, occurrence, uid in recurring, report)
-            except Exception as exc:  # a value the checks let through
-                raise AdapterError(
-                    f"{file}: VEVENT (UID {uid[:60]}): unreadable ({_first_line(exc)})"
-                ) from None
+    described: dict[int, _Description] = {}
+    for index, uid, start, end, recurrence_id in _occurrences(file, calendar, masters, uids, window):
+        try:
+            event = _event(file, uid, start, end, recurrence_id if uid in recurring else None, report)
             if event is not None:
-                yield event
-    except AdapterError:
-        raise
+                if index not in described:
+                    described[index] = _Description.of(masters[index])
+                described[index].complete(event, report)
+        except Exception as exc:  # a value the checks let through
+            raise AdapterError(
+                f"{file}: VEVENT (UID {uid[:60]}): unreadable ({_first_line(exc)})"
+            ) from None
+        if event is not None:
+            yield event
+
+
+#: Properties that make a VEVENT part of a recurring series.
+_RECURRENCE = ("RRULE", "RDATE", "RECURRENCE-ID")
+#: What the expander reads of a VEVENT (see recurring_ical_events.adapters).
+_TIMING = ("UID", "DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE",
+           "RECURRENCE-ID", "SEQUENCE")
+#: Where a timing copy came from: its VEVENT's index in ``calendar.walk("VEVENT")``.
+_SOURCE = "X-EA-SOURCE"
+#: One occurrence: source index, UID, start, end (None if unset), RECURRENCE-ID (or None).
+_Occurrence = tuple[int, str, dt.datetime | dt.date, dt.date | None, dt.date | None]
+
+
+def _occurrences(
+    file: str,
+    calendar: icalendar.Component,
+    masters: list[icalendar.Component],
+    uids: list[str],
+    window: tuple[dt.datetime, dt.datetime],
+) -> Iterator[_Occurrence]:
+    """The occurrences of the VEVENTs in ``window``, as recurring-ical-events gives them.
+
+    The expander copies a component for every occurrence it returns, so it is
+    given a timing copy of each VEVENT (:func:`_timing_calendar`), small
+    however many invitees a series has, and each occurrence is joined back to
+    the VEVENT it was copied from (the series' master, or the RECURRENCE-ID
+    override the expander chose). A plain event (see :func:`_is_plain`) does
+    not need the expander: its one occurrence is its own times, kept when it
+    starts before the window's end, exactly as the expander would.
+    """
+    uid_counts = Counter(uids)
+    # The expander first moves times to X-WR-TIMEZONE (Google): then all go through it.
+    converted = "X-WR-TIMEZONE" in calendar
+    plain = [
+        not converted and uid_counts[uid] == 1 and _is_plain(e)
+        for uid, e in zip(uids, masters, strict=True)
+    ]
+    try:
+        timing = _timing_calendar(calendar, [i for i, p in enumerate(plain) if not p], masters)
+        expanded: dict[str, list[_Occurrence]] = {}
+        for copy in recurring_ical_events.of(timing).between(*window):
+            uid = str(copy["UID"])
+            end, recurrence_id = copy.get("DTEND"), copy.get("RECURRENCE-ID")
+            expanded.setdefault(uid, []).append((
+                copy[_SOURCE],
+                uid,
+                copy["DTSTART"].dt,
+                None if end is None else end.dt,
+                None if recurrence_id is None else recurrence_id.dt,
+            ))
+        for index, (uid, event) in enumerate(zip(uids, masters, strict=True)):
+            if plain[index]:
+                start = event["DTSTART"].dt
+                if _utc(start) < window[1]:
+                    yield index, uid, start, _plain_end(event, start), None
+            elif uid in expanded:
+                yield from expanded.pop(uid)  # the whole series, where its UID first appears
     except Exception as exc:  # the expander's errors have no common base class
         raise AdapterError(
             f"{file}: cannot expand recurring events ({type(exc).__name__}: {_first_line(exc)})"
         ) from None
 
 
+def _is_plain(event: icalendar.Component) -> bool:
+    """A lone VEVENT the expander would return unchanged: no recurrence, aware times.
+
+    Floating and all-day times, pytz zones, an end in another zone and EXDATE
+    (which can remove DTSTART itself) are left to the expander.
+    """
+    if any(name in event for name in ("RRULE", "RDATE", "EXDATE", "RECURRENCE-ID")):
+        return False
+    start = event["DTSTART"].dt
+    if not isinstance(start, dt.datetime) or start.tzinfo is None:
+        return False
+    if hasattr(start.tzinfo, "localize"):  # pytz
+        return False
+    return "DTEND" not in event or event["DTEND"].dt.tzinfo is start.tzinfo
+
+
+def _plain_end(event: icalendar.Component, start: dt.datetime) -> dt.datetime:
+    """A plain event's end as the expander computes it (wall-clock DURATION)."""
+    if "DTEND" in event:
+        return event["DTEND"].dt
+    if "DURATION" in event:
+        return start + event["DURATION"].dt
+    return start
+
+
+def _timing_calendar(
+    calendar: icalendar.Component, indices: list[int], events: list[icalendar.Component]
+) -> icalendar.Component:
+    """The calendar's own properties and, for the VEVENTs at ``indices``, their timing.
+
+    Timing copies hold only what the expander reads (``_TIMING``), share the
+    parsed values of their VEVENT, and are listed in the order of ``events``
+    (the expander groups series in that order). The calendar's properties
+    (CALSCALE, X-WR-TIMEZONE) are kept; VTIMEZONEs are not needed, icalendar
+    has already resolved the times.
+    """
+    timing = calendar.copy()
+    for index in indices:
+        event = events[index]
+        copy = icalendar.Event()
+        for name in _TIMING:
+            if name in event:
+                copy[name] = event[name]
+        copy[_SOURCE] = index
+        timing.add_component(copy)
+    return timing
+
+
+@dataclass
+class _Description:
+    """What every occurrence of a VEVENT shares: title, people, status, notes."""
+
+    title: str
+    categories: list[str]
+    organizer: str
+    invitees: list[Invitee]
+    cancelled: bool
+    notes: Counter
+
+    @classmethod
+    def of(cls, event: icalendar.Component) -> _Description:
+        notes: Counter = Counter()
+        if "X-EA-NO-UID" in event:
+            notes["event_without_uid"] += 1
+        return cls(
+            title=str(event.get("SUMMARY", "")),
+            categories=_categories(event),
+            organizer=_address(event.get("ORGANIZER")) or "",
+            invitees=list(_invitees(event, notes)),
+            cancelled=str(event.get("STATUS", "")).upper() == "CANCELLED",
+            notes=notes,
+        )
+
+    def complete(self, event: Event, report: ImportReport) -> None:
+        """Fill an occurrence's Event and count this VEVENT's notes once more."""
+        event.title = self.title
+        event.categories = self.categories
+        event.organizer = self.organizer
+        event.invitees = self.invitees
+        event.cancelled = self.cancelled
+        if self.notes:
+            report.notes.update(self.notes)
+
+
 def _event(
-    file: str, occurrence: icalendar.Component, recurring: bool, report: ImportReport
+    file: str,
+    uid: str,
+    start: dt.date,
+    end: dt.date | None,
+    recurrence_id: dt.date | None,
+    report: ImportReport,
 ) -> Event | None:
-    """One occurrence as an Event, or None (counted) for an all-day one."""
-    uid = str(occurrence["UID"])
-    start = occurrence["DTSTART"].dt
+    """One occurrence's time and id as an Event, or None (counted) for an all-day one.
+
+    ``recurrence_id`` is the original occurrence time of a recurring series'
+    occurrence (None for a single event).
+    """
     if not isinstance(start, dt.datetime):
         report.read += 1
         report.skip("all_day")
@@ -269,48 +446,38 @@ def _event(
     if start.tzinfo is None:
         report.notes["floating_time_read_as_utc"] += 1
         start = start.replace(tzinfo=_UTC)
-    end = occurrence["DTEND"].dt if "DTEND" in occurrence else None
     if isinstance(end, dt.datetime):
         duration = (_utc(end) - _utc(start)).total_seconds() / 60
     else:
         duration = 0.0
-    if "X-EA-NO-UID" in occurrence:
-        report.notes["event_without_uid"] += 1
     # The original occurrence time (RECURRENCE-ID) keeps an id stable when one
     # occurrence is moved; a single event is identified by its UID alone.
-    occurrence_key = ""
-    if recurring and "RECURRENCE-ID" in occurrence:
-        occurrence_key = _utc(occurrence["RECURRENCE-ID"].dt).isoformat()
+    occurrence_key = "" if recurrence_id is None else _utc(recurrence_id).isoformat()
     return Event(
         key=stable_id("ics", uid, occurrence_key),
         start=start,
         duration_minutes=duration,
-        title=str(occurrence.get("SUMMARY", "")),
-        categories=_categories(occurrence),
-        organizer=_address(occurrence.get("ORGANIZER")) or "",
-        invitees=list(_invitees(occurrence, report)),
-        cancelled=str(occurrence.get("STATUS", "")).upper() == "CANCELLED",
         file=file,
         uid=uid,
     )
 
 
-def _invitees(occurrence: icalendar.Component, report: ImportReport) -> Iterator[Invitee]:
-    attendees = occurrence.get("ATTENDEE", [])
+def _invitees(event: icalendar.Component, notes: Counter) -> Iterator[Invitee]:
+    attendees = event.get("ATTENDEE", [])
     if not isinstance(attendees, list):
         attendees = [attendees]
     for attendee in attendees:
         params = getattr(attendee, "params", {})
         if str(params.get("CUTYPE", "")).upper() in ("ROOM", "RESOURCE"):
-            report.notes["room_or_resource_invitee"] += 1
+            notes["room_or_resource_invitee"] += 1
             continue
         email = _address(attendee)
         if not email:
-            report.notes["invitee_without_email"] += 1
+            notes["invitee_without_email"] += 1
             continue
         partstat = str(params.get("PARTSTAT", "NEEDS-ACTION")).upper()
         if partstat not in RESPONSES:
-            report.notes[f"partstat_{partstat.lower()}_read_as_none"] += 1
+            notes[f"partstat_{partstat.lower()}_read_as_none"] += 1
         yield Invitee(email, str(params.get("CN", "")), RESPONSES.get(partstat, "none"))
 
 
@@ -324,8 +491,8 @@ def _address(value: object) -> str | None:
     return text.casefold() if "@" in text else None
 
 
-def _categories(occurrence: icalendar.Component) -> list[str]:
-    values = occurrence.get("CATEGORIES", [])
+def _categories(event: icalendar.Component) -> list[str]:
+    values = event.get("CATEGORIES", [])
     values = values if isinstance(values, list) else [values]
     return [str(c) for value in values for c in getattr(value, "cats", [value])]
 
