@@ -41,6 +41,28 @@ def test_every_library_calendar_imports_or_fails_cleanly(path):
     assert result["meetings"]["meeting_id"].is_unique
 
 
+def test_same_calendar_gives_the_same_tables_every_time():
+    # recurring-ical-events yields this file's occurrences in a set's order,
+    # which changes between interpreter runs (hash seeds): run in subprocesses.
+    import subprocess
+    import sys
+
+    path = next(p for p in CORPUS if p.name == "issue_173_only_modifications_error.ics")
+    script = (
+        "import sys\n"
+        "from engagement_analytics.adapters import parse_rules, read_ics\n"
+        "rules = parse_rules({'engagement_rules': [{'title_regex': '.*', 'engagement': 'ENG-1'}]})\n"
+        "result = read_ics(sys.argv[1], rules=rules)\n"
+        "print(result['meetings'].to_csv(), result['attendance'].to_csv())\n"
+    )
+    outputs = {
+        subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True,
+                       check=True, env={"PYTHONHASHSEED": str(seed), "PATH": ""}).stdout
+        for seed in (1, 2, 3, 4)
+    }
+    assert len(outputs) == 1
+
+
 def _small_bundle() -> dict[str, pd.DataFrame]:
     engagements = pd.DataFrame(
         {

@@ -232,10 +232,14 @@ class EventMapper:
 
     def result(self) -> AdapterResult:
         """The mapped tables (engagements from the rules file, if it lists any)."""
+        # Sorted by key: the recurrence expander may yield one series' occurrences
+        # in a different order from run to run, and the output must not change.
+        meetings = pd.DataFrame(list(self.meetings.values()), columns=_COLUMNS["meetings"])
+        attendance = pd.DataFrame(list(self.attendance.values()), columns=_COLUMNS["attendance"])
         tables = {
-            "meetings": pd.DataFrame(list(self.meetings.values()), columns=_COLUMNS["meetings"]),
-            "attendance": pd.DataFrame(
-                list(self.attendance.values()), columns=_COLUMNS["attendance"]
+            "meetings": meetings.sort_values(["start", "meeting_id"], kind="stable", ignore_index=True),
+            "attendance": attendance.sort_values(
+                ["meeting_id", "person_id"], kind="stable", ignore_index=True
             ),
             "stakeholders": stakeholder_rows(self.people, self.roster, self.rules),
         }
