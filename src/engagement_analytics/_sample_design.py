@@ -12,17 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-FAMILIES = (
-    "overselling",
-    "sponsor_absence",
-    "going_dark",
-    "client_ownership",
-    "commitment_reciprocity",
-    "reactivity",
-    "champion_engagement",
-    "discovery",
-    "stakeholder_breadth",
-)
+from ._catalog import FAMILIES  # the nine families, one definition for the package
 
 #: Change in failure log-odds per SD of the latent trait (sign: latent orientation).
 PLANTED_BETAS = {
