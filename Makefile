@@ -6,7 +6,7 @@ REPORT_DIR ?= reports/sample
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install browser report test test-fast lint notebooks lab sample large benchmark clean
+.PHONY: help install browser report test test-fast lint notebooks lab sample large benchmark constraints clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -43,7 +43,7 @@ notebooks: install ## Re-execute the committed notebooks on data/sample (refresh
 	$(BIN)/python notebooks/execute.py
 
 lab: install ## Open JupyterLab on the notebooks (package importable)
-	$(BIN)/jupyter lab notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 sample: install ## Regenerate the committed sample bundle (byte-for-byte)
 	$(BIN)/engagement-analytics sample --out data/sample --n 300 --seed 7
@@ -54,6 +54,10 @@ large: install ## Generate the large benchmark bundle into data/large (never com
 benchmark: install ## Load, signals, drivers and adapter benchmarks (needs `make large`)
 	$(BIN)/python benchmarks/bench_pipeline.py data/large
 	$(BIN)/python benchmarks/bench_adapters.py
+
+constraints: install ## Re-pin requirements/constraints.txt from the current .venv
+	{ sed -n '1,2p' requirements/constraints.txt; $(BIN)/python -m pip freeze --exclude-editable | grep -v '^engagement'; } > requirements/constraints.txt.new
+	mv requirements/constraints.txt.new requirements/constraints.txt
 
 clean: ## Remove the virtualenv, caches and rendered reports
 	rm -rf $(VENV) reports .pytest_cache .ruff_cache
