@@ -100,9 +100,9 @@ def _effect(row: pd.Series) -> str:
     )
 
 
-def _signal_sentence(row: pd.Series, catalog: pd.DataFrame, verb: str, window: str) -> str:
+def _signal_sentence(row: pd.Series, catalog: pd.DataFrame, verb: str) -> str:
     risky, safe = _percent(row["riskiest_third_failure_rate"]), _percent(row["safest_third_failure_rate"])
-    tail = f"({_effect(row)}; window: {window})."
+    tail = f"({_effect(row)})."
     if row["signal"] in BINARY_PHRASES:
         risky_case, safe_case = BINARY_PHRASES[row["signal"]]
         comparison = f"Where {risky_case}, {risky} of engagements {verb} against {safe} where {safe_case}"
@@ -117,28 +117,31 @@ def _signal_sentence(row: pd.Series, catalog: pd.DataFrame, verb: str, window: s
     return f"{comparison} {tail}"
 
 
-def _family_sentence(family: pd.Series, members: pd.DataFrame, catalog: pd.DataFrame,
-                     window: str) -> str:
+def _family_sentence(family: pd.Series, members: pd.DataFrame, catalog: pd.DataFrame) -> str:
     name = FAMILY_PHRASES.get(family["family"], family["family"].replace("_", " "))
     if pd.isna(family["signal"]):
         reasons = ", ".join(f"{r.signal}: {r.status}" for r in members.itertuples())
         return (f"Could not test whether {name} goes with failure "
-                f"({reasons or 'no signal measured'}; window: {window}).")
+                f"({reasons or 'no signal measured'}).")
     strongest = members.loc[members["signal"] == family["signal"]].iloc[0]
     return (
         f"No evidence that {name} goes with failure (strongest signal: "
-        f"{_signal_phrase(strongest, catalog)}, {_q(family['q_value'])}; window: {window})."
+        f"{_signal_phrase(strongest, catalog)}, {_q(family['q_value'])})."
     )
 
 
 def findings(signal_stats: pd.DataFrame, family_stats: pd.DataFrame, catalog: pd.DataFrame, *,
-             outcome: str, window: str) -> list[str]:
-    """Sentences: significant signals (strongest first), separations, then quiet families."""
+             outcome: str) -> list[str]:
+    """Sentences: significant signals (strongest first), separations, then quiet families.
+
+    The window is not repeated in each sentence: every output that shows the
+    findings states it once (``DriversResult.window``).
+    """
     verb = _EVENT_VERBS[outcome]
     significant = signal_stats[(signal_stats["status"] == "ok")
                                & (signal_stats["q_value"] < SIGNIFICANCE)]
     sentences = [
-        _signal_sentence(row, catalog, verb, window)
+        _signal_sentence(row, catalog, verb)
         for _, row in significant.sort_values(["p_value", "signal"], kind="stable").iterrows()
     ]
     for _, row in signal_stats[signal_stats["status"] == "separation"].iterrows():
@@ -146,7 +149,7 @@ def findings(signal_stats: pd.DataFrame, family_stats: pd.DataFrame, catalog: pd
             f"{_signal_phrase(row, catalog)[0].upper()}{_signal_phrase(row, catalog)[1:]} "
             f"perfectly separates engagements that {verb} from the others among the {row['n']} "
             "measured, so no odds ratio can be estimated; check that it is not recorded after "
-            f"the outcome (window: {window})."
+            "the outcome."
         )
     for _, family in family_stats.iterrows():
         members = signal_stats[signal_stats["family"] == family["family"]]
@@ -154,5 +157,5 @@ def findings(signal_stats: pd.DataFrame, family_stats: pd.DataFrame, catalog: pd
         if not members["signal"].isin(significant["signal"]).any() and not (
             members["status"] == "separation"
         ).any():
-            sentences.append(_family_sentence(family, members, catalog, window))
+            sentences.append(_family_sentence(family, members, catalog))
     return sentences

@@ -74,7 +74,7 @@ class DriversResult:
         family, importance (drop in held-out AUC when the family's signals are
         shuffled, one at a time, summed), top_signal, n_signals.
     findings : list of str
-        Plain-English sentences, each stating the window.
+        Plain-English sentences; the window they hold for is ``window``.
     window : str
         The stretch of each engagement's life the signals cover.
     outcome : str
@@ -284,7 +284,7 @@ def analyze(
         model=report.model,
         calibration=report.calibration,
         importance=report.importance,
-        findings=findings(signal_stats, family_stats, signal_catalog, outcome=outcome, window=window),
+        findings=findings(signal_stats, family_stats, signal_catalog, outcome=outcome),
         window=window,
         outcome=outcome,
         n=len(y),
