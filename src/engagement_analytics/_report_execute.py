@@ -111,6 +111,9 @@ def execute_notebook(
             progress_bar=False,
             request_save_on_cell_execute=False,
             execution_timeout=CELL_TIMEOUT_SECONDS,
+            # The kernel's own log (plain-TCP warning, the interrupt at shutdown)
+            # is noise for a report build; cell errors still come back as exceptions.
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except PapermillExecutionError as exc:
         error = f"{exc.ename}: {exc.evalue}"
