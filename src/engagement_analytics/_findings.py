@@ -147,9 +147,9 @@ def findings(signal_stats: pd.DataFrame, family_stats: pd.DataFrame, catalog: pd
     for _, row in signal_stats[signal_stats["status"] == "separation"].iterrows():
         sentences.append(
             f"{_signal_phrase(row, catalog)[0].upper()}{_signal_phrase(row, catalog)[1:]} "
-            f"perfectly separates engagements that {verb} from the others among the {row['n']} "
-            "measured, so no odds ratio can be estimated; check that it is not recorded after "
-            "the outcome."
+            f"separates the outcome at one end among the {row['n']} engagements measured (beyond "
+            f"some value every engagement {verb}, or none did), so no odds ratio can be "
+            "estimated; check that it is not recorded after the outcome."
         )
     for _, family in family_stats.iterrows():
         members = signal_stats[signal_stats["family"] == family["family"]]

@@ -83,6 +83,12 @@ def logistic_pipeline(random_state: int):
     )
 
 
+def _chosen_fit_unconverged(model) -> bool:
+    """Whether any inner-CV fit at the chosen C stopped at ``max_iter`` (not converged)."""
+    chosen = int(np.flatnonzero(np.isclose(model.Cs_, model.C_))[0])
+    return bool((np.asarray(model.n_iter_)[..., chosen] >= model.max_iter).any())
+
+
 def boosting_model(random_state: int) -> HistGradientBoostingClassifier:
     """A small, shallow boosted model: handles missing values and interactions natively."""
     return HistGradientBoostingClassifier(
@@ -171,7 +177,7 @@ def cross_validate(
     logistic, boosting = logistic_pipeline(random_state), boosting_model(random_state)
     oof = np.full((n_repeats, len(target)), np.nan)
     aucs, gb_aucs, chosen_c, importances = [], [], [], []
-    not_converged = 0
+    unconverged_folds = 0
     # One thread: the machine is shared, and this keeps results independent of it.
     with threadpool_limits(limits=1), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
@@ -181,6 +187,7 @@ def cross_validate(
             oof[fold // n_splits, test] = predicted
             aucs.append(auc(target[test], predicted))
             chosen_c.append(float(fitted[-1].C_))
+            unconverged_folds += int(_chosen_fit_unconverged(fitted[-1]))
             boosted = clone(boosting).fit(features[train], target[train])
             gb_aucs.append(auc(target[test], boosted.predict_proba(features[test])[:, 1]))
             if fold < n_splits:
@@ -189,14 +196,20 @@ def cross_validate(
                     n_repeats=PERMUTATION_REPEATS, random_state=random_state + fold, n_jobs=1,
                 )
                 importances.append(result.importances_mean)
-        not_converged = sum(issubclass(w.category, ConvergenceWarning) for w in caught)
-    if not_converged:
-        warnings_out.append(
-            f"the logistic regression did not fully converge {not_converged} time(s); "
-            "treat its AUC with caution"
-        )
+        # Warnings other than convergence (counted per fold above) are passed on.
+        for caught_warning in caught:
+            if not issubclass(caught_warning.category, ConvergenceWarning):
+                warnings.warn_explicit(caught_warning.message, caught_warning.category,
+                                       caught_warning.filename, caught_warning.lineno)
     test_to_train = 1 / (n_splits - 1)
     cv_auc, cv_low, cv_high = _auc_interval(np.asarray(aucs), test_to_train)
+    if unconverged_folds:
+        # Never report a score from a model that did not converge.
+        warnings_out.append(
+            f"the logistic regression did not converge at its chosen strength in "
+            f"{unconverged_folds} of {len(aucs)} folds: no cross-validated AUC is reported"
+        )
+        cv_auc = cv_low = cv_high = np.nan
     gb_auc, gb_low, gb_high = _auc_interval(np.asarray(gb_aucs), test_to_train)
     events_per_signal = minority / X.shape[1]
     if events_per_signal < MIN_EVENTS_PER_SIGNAL:

@@ -1,8 +1,10 @@
 """Which relationship patterns go with failed engagements, how strongly, and how sure we are.
 
 :func:`analyze` compares closed engagements over the same stretch of their life
-(by default the first half of each planned schedule, since failed engagements
-often end early), one signal at a time (logistic regression per standard
+(by default the first 40% of each planned schedule, since failed engagements
+often end early; closed engagements that ended before their window are left
+out, a landmark analysis, so an early close never stands in for the outcome),
+one signal at a time (logistic regression per standard
 deviation, Benjamini-Hochberg q-values) and all together (cross-validated
 regularised logistic regression, with gradient boosting as a comparison).
 
@@ -38,7 +40,7 @@ from ._univariate import family_table, signal_table
 __all__ = ["OUTCOME_KINDS", "SIGNIFICANCE", "DriversResult", "InsufficientOutcomes", "analyze"]
 
 #: The window used when neither ``first_weeks`` nor ``at_fraction`` is given.
-DEFAULT_AT_FRACTION = 0.5
+DEFAULT_AT_FRACTION = 0.4
 
 _JSON_SIGNAL_KEYS = ("signal", "family", "n", "odds_ratio", "ci_low", "ci_high", "p_value", "q_value")
 _JSON_FAMILY_KEYS = ("family", "signal", "odds_ratio", "q_value")
@@ -168,20 +170,28 @@ def _signals_and_outcomes(data, outcomes, *, first_weeks, at_fraction, as_of):
     raise TypeError(f"data must be a Bundle or a signals DataFrame, not {type(data).__name__}")
 
 
-def _closed_early_note(bundle: Bundle, y: pd.Series, window_options: dict) -> list[str]:
-    """Say how many windows were cut short by the close, by outcome (that length differs by outcome)."""
+def _landmark(bundle: Bundle, y: pd.Series, window_options: dict) -> tuple[pd.Series, list[str]]:
+    """Keep the closed engagements still running when their window ended (a landmark analysis).
+
+    Failed engagements tend to close early. One that closed before its window
+    ended would be measured up to its wind-down, so its close, which goes with
+    its outcome, would shape its signals (its last weeks, its final silence).
+    Comparing only engagements that reached the end of the window keeps the
+    outcome out of the signals; the ones left out are counted by outcome.
+    """
     ends = signals_module.windows(bundle, **window_options)["window_end"]
     closed_on = bundle.engagements.set_index("engagement_id")["closed_date"]
-    ids = y.index[y.index.isin(ends.index)]
-    cut = (closed_on.reindex(ids) <= ends.reindex(ids)).to_numpy()
-    events = y.reindex(ids).to_numpy() == 1
+    cut = (closed_on.reindex(y.index) <= ends.reindex(y.index)).to_numpy()
     if not cut.any():
-        return []
-    return [
-        f"the window ends at the closed date for {int((cut & events).sum())} of {int(events.sum())} "
-        f"events and {int((cut & ~events).sum())} of {int((~events).sum())} other engagements: "
-        "their signals cover a shorter stretch; a shorter window compares like with like"
-    ]
+        return y, []
+    events = y.to_numpy() == 1
+    note = (
+        f"{int(cut.sum())} closed engagements ended before their window did and are left out "
+        f"({int((cut & events).sum())} events, {int((cut & ~events).sum())} others): only "
+        "engagements still running at the end of the window are compared, so an early close "
+        "cannot stand in for the outcome"
+    )
+    return y[~cut], [note]
 
 
 def _model_columns(signals: pd.DataFrame) -> tuple[list[str], list[str]]:
@@ -226,7 +236,9 @@ def analyze(
         or challenged against success.
     first_weeks, at_fraction : optional
         The window of each engagement's life (bundle only, at most one of them).
-        Default: ``at_fraction=0.5``, the first half of the planned schedule.
+        Default: ``at_fraction=0.4``, the first 40% of the planned schedule.
+        Closed engagements that ended before their window did are left out
+        (a landmark analysis; the warnings count them by outcome).
     as_of : date, optional
         Use only rows dated on or before it, and outcomes known by then (bundle only).
     catalog : DataFrame, optional
@@ -265,14 +277,26 @@ def analyze(
     if without_signals:
         notes.append(f"{without_signals} closed engagements have no signal row and are left out")
     y = y[y.index.isin(frame.index)]
-    check_enough_outcomes(y, outcome=outcome)
     if window_options is not None:
-        notes += _closed_early_note(data, y, window_options)
+        y, landmark_notes = _landmark(data, y, window_options)
+        notes += landmark_notes
+        window += "; engagements that closed before their window ended are left out"
+    try:
+        check_enough_outcomes(y, outcome=outcome)
+    except InsufficientOutcomes as exc:
+        if notes and window_options is not None and "ended before their window did" in notes[-1]:
+            raise InsufficientOutcomes(f"{exc} ({notes[-1]}; try a shorter window)") from None
+        raise
     signals = frame.loc[y.index].astype(float)
 
     signal_stats = signal_table(signals, y, signal_catalog)
     family_stats = family_table(signal_stats, _family_order(signal_catalog, signals.columns))
     usable, model_notes = _model_columns(signals)
+    if not usable:
+        raise InsufficientOutcomes(
+            "no signal varies across the closed engagements in this window: nothing to compare "
+            f"({'; '.join(model_notes)})"
+        )
     report = cross_validate(
         signals[usable], y, signal_catalog["family"], random_state=random_state,
         n_splits=n_splits, n_repeats=n_repeats,

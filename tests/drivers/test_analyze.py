@@ -166,7 +166,16 @@ def test_a_separating_signal_is_named_without_an_odds_ratio(planted, catalog):
     result = drivers.analyze(leaky, outcomes=outcomes, catalog=catalog, n_repeats=1)
     row = result.signals.set_index("signal").loc["client_recent_activity_ratio"]
     assert row["status"] == "separation" and np.isnan(row["odds_ratio"])
-    sentence = next(s for s in result.findings if "perfectly separates" in s)
-    assert sentence.startswith("Client activity in the last four weeks relative to before perfectly")
+    sentence = next(s for s in result.findings if "separates the outcome at one end" in s)
+    assert sentence.startswith("Client activity in the last four weeks relative to before separates")
     assert "check that it is not recorded after the outcome" in sentence
     assert not any(s.startswith("No evidence that the client going dark") for s in result.findings)
+
+
+def test_no_varying_signal_is_a_clear_refusal_not_a_crash(planted, catalog):
+    frame, outcomes = planted
+    # Every signal constant or never measured: no model can be fitted.
+    frame = frame.assign(**{name: 1.0 for name in frame.columns})
+    frame.iloc[:, 0] = float("nan")
+    with pytest.raises(drivers.InsufficientOutcomes, match="no signal varies"):
+        drivers.analyze(frame, outcomes=outcomes, catalog=catalog, n_repeats=1)

@@ -11,21 +11,25 @@ OUTCOMES = ["failed"] * 8 + ["success"] * 20 + ["challenged"] * 4 + [None] * 3
 
 def test_default_window_is_half_the_planned_schedule(make_tiny_bundle):
     result = drivers.analyze(load_bundle(make_tiny_bundle(OUTCOMES), pseudonymize=False), n_repeats=1)
-    assert result.window.startswith("first 50% of each engagement's planned schedule")
+    assert result.window.startswith("first 40% of each engagement's planned schedule")
     assert (result.n, result.events) == (32, 8)
     assert "3 engagements without an outcome (still active) are left out" in result.warnings
-    assert not any("ends at the closed date" in w for w in result.warnings)
+    assert not any("ended before their window did" in w for w in result.warnings)
 
 
-def test_windows_cut_short_by_an_early_close_are_reported_by_outcome(make_tiny_bundle):
-    # Failed engagements close on day 15 of 56: inside the first half of their schedule.
+def test_engagements_closed_before_their_window_ended_are_left_out(make_tiny_bundle):
+    # Failed engagements close on day 15 of 56: inside the first 40% (day 22) of their schedule,
+    # so measuring them up to their close would let the close stand in for the outcome.
     tables = make_tiny_bundle(OUTCOMES, failed_close="2025-01-20")
-    result = drivers.analyze(load_bundle(tables, pseudonymize=False), n_repeats=1)
-    assert any(w.startswith("the window ends at the closed date for 8 of 8 events and 0 of 24 other")
-               for w in result.warnings)
+    with pytest.raises(drivers.InsufficientOutcomes, match=r"0 of 24 closed engagements are 'failed'.*"
+                       r"8 closed engagements ended before their window did and are left out "
+                       r"\(8 events, 0 others\)"):
+        drivers.analyze(load_bundle(tables, pseudonymize=False), n_repeats=1)
+    # Over their first 2 weeks (day 13) every failed engagement was still running.
     weekly = drivers.analyze(load_bundle(tables, pseudonymize=False), first_weeks=2, n_repeats=1)
     assert weekly.window.startswith("first 2 weeks")
-    assert not any("ends at the closed date" in w for w in weekly.warnings)
+    assert (weekly.n, weekly.events) == (32, 8)
+    assert not any("ended before their window did" in w for w in weekly.warnings)
 
 
 def test_outcomes_known_only_after_as_of_are_not_used(make_tiny_bundle):

@@ -27,7 +27,7 @@ def test_json_output_has_the_documented_schema(write_tiny_bundle, capsys):
     assert set(payload) >= {"outcome", "window", "n", "events", "signals", "families", "model",
                             "findings"}
     assert (payload["outcome"], payload["n"], payload["events"]) == ("failed_or_challenged", 32, 12)
-    assert "first 50% of each engagement's planned schedule" in payload["window"]
+    assert "first 40% of each engagement's planned schedule" in payload["window"]
     assert set(payload["model"]) == {"cv_auc", "cv_auc_low", "cv_auc_high", "brier", "base_rate"}
     assert payload["model"]["base_rate"] == pytest.approx(12 / 32)
     never_measured = next(s for s in payload["signals"] if s["signal"] == "client_on_time_rate")

@@ -66,7 +66,7 @@ def drivers(
     at_fraction: Annotated[
         float | None,
         typer.Option(help="Compare engagements up to this fraction of their planned schedule "
-                          "(default 0.5)."),
+                          "(default 0.4; engagements closed before it are left out)."),
     ] = None,
     as_of: Annotated[str | None, typer.Option(help="Only data dated on or before YYYY-MM-DD.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
