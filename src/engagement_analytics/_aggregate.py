@@ -21,11 +21,15 @@ Conventions every signal follows (they are tested):
   anyone else is unknown: counted, never an error;
 - attended = held meeting and (``attended`` true, or empty with an accepted
   invitation); cancelled meetings are never attended;
-- a share with an empty denominator is NaN, never 0.
+- a share with an empty denominator is NaN, never 0;
+- with no client stakeholder named by the window end the client cannot be
+  recognised in the rows, so every signal in :data:`CLIENT_DEPENDENT` is NaN
+  for that engagement (applied once, by :func:`_client_known`).
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,7 +40,7 @@ import pyarrow.compute as pc
 from ._contract import MEETING_KINDS
 from ._windows import SECONDS_PER_DAY, day_numbers, epoch_seconds
 
-__all__ = ["FAMILY_FUNCTIONS", "Prepared", "prepare"]
+__all__ = ["CLIENT_DEPENDENT", "FAMILY_FUNCTIONS", "Prepared", "prepare"]
 
 KIND = {kind: code for code, kind in enumerate(MEETING_KINDS)}  # meetings.kind as codes
 SESSION_KINDS = tuple(KIND[k] for k in ("workshop", "demo", "training"))
@@ -45,6 +49,32 @@ DISCOVERY_DAYS = 21  # "the first three weeks" of discovery
 INSTANT_REPLY_SECONDS = 15 * 60
 BUSINESS_HOURS = (8, 18)  # [from, to) UTC, Monday to Friday
 PERSON_FLAGS = ("client", "vendor", "sponsor", "change_agent", "champion")
+BLOCK_DAYS = 30  # the "month" of stakeholder_breadth
+
+# Every signal that reads who the client people are (the client, sponsor, change-agent or
+# champion flag of a stakeholder). Without a client stakeholder named these would report
+# a silent, absent client (silence 1.0, 0 people, 0 meetings) that the data cannot tell
+# apart from a stakeholder list that simply omits the client side.
+CLIENT_DEPENDENT = frozenset({
+    "sponsor_named",
+    "sponsor_steering_attendance_rate",
+    "sponsor_longest_absence_share",
+    "sponsor_decline_rate",
+    "client_longest_silence_share",
+    "client_recent_activity_ratio",
+    "client_organized_meeting_share",
+    "change_agent_attendance_rate",
+    "vendor_median_reply_hours",
+    "vendor_instant_or_after_hours_reply_share",
+    "client_adhoc_meetings_per_week",
+    "champions_per_client_stakeholder",
+    "champion_session_attendance_rate",
+    "champion_led_session_share",
+    "champion_turnover_share",
+    "client_people_per_month",
+    "top_client_attendee_share",
+    "invited_client_attended_share",
+})
 
 
 @dataclass
@@ -61,6 +91,9 @@ class Prepared:
     people : DataFrame
         One row per (engagement, person) named by the window end: ``eng``,
         ``pkey`` and a boolean per role flag, ``champion_left``.
+    client_people : ndarray
+        Client people named by the window end, per engagement (0: the client
+        cannot be recognised; see :data:`CLIENT_DEPENDENT`).
     meetings : DataFrame
         Meetings in window: ``eng, day, kind`` (a code of :data:`KIND`), ``held``
         and ``organizer_*`` flags.
@@ -84,6 +117,7 @@ class Prepared:
     n: int
     windows: pd.DataFrame
     people: pd.DataFrame
+    client_people: np.ndarray
     meetings: pd.DataFrame
     invitations: pd.DataFrame
     messages: pd.DataFrame
@@ -328,6 +362,7 @@ def prepare(bundle: object, windows: pd.DataFrame) -> Prepared:
         n=len(windows),
         windows=windows,
         people=people,
+        client_people=_count(people["eng"].to_numpy(), len(windows), people["client"].to_numpy()),
         meetings=meetings,
         invitations=invitations,
         messages=messages,
@@ -551,10 +586,13 @@ def stakeholder_breadth(p: Prepared) -> dict[str, np.ndarray]:
     invited = (inv["client"] & ~inv["sponsor"] & ~inv["champion"] & inv["held"]).to_numpy()
     attended = invited & inv["attended"].to_numpy()
 
-    # distinct client attendees per 30-day block, summed, per 30 days elapsed
-    block = ((inv["day"].to_numpy() - p.start[eng]) // 30).astype("int64")
+    # distinct client attendees per complete 30-day block, averaged over those blocks: a
+    # partial last block would make the value jump with the window length
+    block = ((inv["day"].to_numpy() - p.start[eng]) // BLOCK_DAYS).astype("int64")
+    complete_blocks = p.elapsed // BLOCK_DAYS
+    in_complete_block = attended & (block < complete_blocks[eng])
     block_key = pkey * 10_000 + block  # a block number never reaches 10,000 (800+ years)
-    people_blocks = _distinct_count(eng[attended], block_key[attended], p.n)
+    people_blocks = _distinct_count(eng[in_complete_block], block_key[in_complete_block], p.n)
 
     per_person = pd.Series(1.0, index=pkey[attended]).groupby(level=0).sum()
     person_eng = (per_person.index.to_numpy() // p.person_space).astype("int64")
@@ -563,7 +601,7 @@ def stakeholder_breadth(p: Prepared) -> dict[str, np.ndarray]:
     ever = pd.Series(attended[invited]).groupby(pkey[invited]).max()
     ever_eng = (ever.index.to_numpy() // p.person_space).astype("int64")
     return {
-        "client_people_per_month": people_blocks / (p.elapsed / 30),
+        "client_people_per_month": _ratio(people_blocks, complete_blocks),
         "top_client_attendee_share": _ratio(_per_engagement(top, p.n), _count(eng, p.n, attended)),
         "invited_client_attended_share": _share(
             ever_eng, p.n, np.ones(len(ever), dtype=bool), ever.to_numpy(dtype=bool)
@@ -571,14 +609,31 @@ def stakeholder_breadth(p: Prepared) -> dict[str, np.ndarray]:
     }
 
 
+def _client_known(family_function):
+    """``family_function`` with its :data:`CLIENT_DEPENDENT` signals NaN where no client is named."""
+
+    @functools.wraps(family_function)
+    def measure(p: Prepared) -> dict[str, np.ndarray]:
+        no_client = p.client_people == 0
+        return {
+            name: np.where(no_client, np.nan, values) if name in CLIENT_DEPENDENT else values
+            for name, values in family_function(p).items()
+        }
+
+    return measure
+
+
 FAMILY_FUNCTIONS = {
-    "overselling": overselling,
-    "sponsor_absence": sponsor_absence,
-    "going_dark": going_dark,
-    "client_ownership": client_ownership,
-    "commitment_reciprocity": commitment_reciprocity,
-    "reactivity": reactivity,
-    "champion_engagement": champion_engagement,
-    "discovery": discovery,
-    "stakeholder_breadth": stakeholder_breadth,
+    family: _client_known(function)
+    for family, function in {
+        "overselling": overselling,
+        "sponsor_absence": sponsor_absence,
+        "going_dark": going_dark,
+        "client_ownership": client_ownership,
+        "commitment_reciprocity": commitment_reciprocity,
+        "reactivity": reactivity,
+        "champion_engagement": champion_engagement,
+        "discovery": discovery,
+        "stakeholder_breadth": stakeholder_breadth,
+    }.items()
 }

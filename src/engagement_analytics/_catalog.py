@@ -173,7 +173,8 @@ SIGNALS: tuple[SignalSpec, ...] = (
     SignalSpec(
         "client_people_per_month", "stakeholder_breadth", LOWER, "people per 30 days",
         _MEETINGS,
-        "Distinct client people (other than the executive sponsor and the champions) attending meetings, per 30 days elapsed.",
+        "Distinct client people (other than the executive sponsor and the champions) attending "
+        "meetings in a 30-day block, averaged over the complete 30-day blocks elapsed.",
     ),
     SignalSpec(
         "top_client_attendee_share", "stakeholder_breadth", HIGHER, "share", _MEETINGS,

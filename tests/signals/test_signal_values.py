@@ -63,8 +63,9 @@ E1 = [
     ("discovery_meetings_first_3_weeks", 2.0),  # M2 d3, M3 d10 (M6 is d25)
     ("days_to_first_steering_share", 2 / 56),  # M1 on d2
     # stakeholder_breadth leaves the sponsor (sp) and the champions (ch1, ch2) out:
-    # block d0-29 attendees ca eu (2); d30-55 ca (1)
-    ("client_people_per_month", (2 + 1) / (56 / 30)),
+    # complete 30-day blocks in 56 days: only d0-29 (d30-55 is partial, left out);
+    # its attendees ca (M1 M2 M4) and eu (M3 M6) -> 2 people / 1 block
+    ("client_people_per_month", 2 / 1),
     # attendances of ca 5 (M1 M2 M4 M7 M8) and eu 2 (M3 M6) = 7
     ("top_client_attendee_share", 5 / 7),
     ("invited_client_attended_share", 2 / 3),  # ca and eu attended, ru never
@@ -96,7 +97,7 @@ E2 = [
     ("purpose_statement_agreed", 0.0),  # blank purpose
     ("discovery_meetings_first_3_weeks", NAN),  # 14 days < 21
     ("days_to_first_steering_share", 1.0),  # none yet
-    ("client_people_per_month", 0.0),
+    ("client_people_per_month", NAN),  # 14 days: no complete 30-day block
     ("top_client_attendee_share", NAN),
     ("invited_client_attended_share", NAN),
 ]
