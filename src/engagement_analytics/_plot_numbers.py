@@ -270,7 +270,12 @@ def portfolio_numbers(
     The norm of a signal is its median over all engagements measured; the
     risk cut is the edge of the riskiest third (the 2/3 quantile for
     higher-is-riskier signals, the 1/3 quantile otherwise). An active
-    engagement's ``flags`` counts its signals beyond the risk cut.
+    engagement's ``flags`` counts its signals at or beyond the risk cut and
+    strictly riskier than the edge of the healthiest third (the other
+    quantile): where many engagements share one value, as with a yes/no
+    signal or a mostly-zero share, the cuts fall on that value and only a
+    value on its risky side is flagged (no sponsor, some turnover), never
+    the common healthy value.
 
     Returns
     -------
@@ -286,11 +291,13 @@ def portfolio_numbers(
     norms = catalog[["signal", "family", "direction"]].copy()
     norms["median"] = [signals[name].median() for name in names]
     norms["risk_cut"] = [signals[name].quantile(quantile[name]) for name in names]
+    healthy_cut = {name: signals[name].quantile(1 - quantile[name]) for name in names}
     active_ids = groups.index[groups == ACTIVE]
     active = signals.loc[signals.index.isin(active_ids), names]
     cut = norms.set_index("signal")["risk_cut"]
     beyond = pd.DataFrame(
-        {name: active[name] >= cut[name] if higher[name] else active[name] <= cut[name]
+        {name: (active[name] >= cut[name]) & (active[name] > healthy_cut[name]) if higher[name]
+         else (active[name] <= cut[name]) & (active[name] < healthy_cut[name])
          for name in names},
         index=active.index,
     )

@@ -19,7 +19,6 @@ import nbformat
 
 __all__ = [
     "PLOTLY_MIMETYPE",
-    "count_figures",
     "findings_text",
     "notebook_title",
     "render_index",
@@ -36,11 +35,6 @@ _HIDDEN_TAGS = {"papermill-error-cell-tag", "parameters", "injected-parameters"}
 _PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
 _HEADING = re.compile(r"^\s*#\s+(.+?)\s*$", re.MULTILINE)
 _MARKDOWN_DECORATION = re.compile(r"(\*\*|__|`)")
-
-
-def count_figures(notebook: nbformat.NotebookNode) -> int:
-    """Number of plotly figures in the outputs of ``notebook``."""
-    return sum(PLOTLY_MIMETYPE in output.get("data", {}) for output in _outputs(notebook))
 
 
 def notebook_title(notebook: nbformat.NotebookNode, *, default: str) -> str:

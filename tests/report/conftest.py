@@ -1,4 +1,4 @@
-"""Fixtures of the report tests: a tiny, deterministic bundle whose free text is hostile HTML."""
+"""Fixtures of the report tests: a tiny, deterministic bundle whose free text and ids are hostile HTML."""
 
 import csv
 import datetime as dt
@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 HOSTILE = "<img src=x onerror=alert(1)>"
+#: Appended to every engagement id: breaks out of an HTML attribute, then of a script block.
+HOSTILE_ID = "\"'><img src=x onerror=alert(1)></script><script>alert(1)</script>"
 PERSON_ID_DOMAIN = "@tiny-client.example"
 
 
@@ -22,7 +24,7 @@ def write_tiny_bundle(folder: Path, *, n: int = 30, seed: int = 7, commitments: 
     people = {"ids": [], "names": []}
     start0 = dt.date(2024, 1, 1)
     for i in range(n):
-        eid = f"E{i:03d}"
+        eid = f"E{i:03d}{HOSTILE_ID}"
         start = start0 + dt.timedelta(days=7 * i)
         end = start + dt.timedelta(days=120)
         closed = i < n - 5

@@ -9,8 +9,10 @@ import os
 import re
 from pathlib import Path
 
+import nbformat
 import pytest
 
+from engagement_analytics._report_html import render_notebook
 from engagement_analytics.report import build_report
 
 pytestmark = pytest.mark.browser
@@ -48,7 +50,7 @@ def hostile_report(tmp_path_factory, tiny_bundle_writer):
     bundle = tmp_path_factory.mktemp("hostile-bundle")
     people = tiny_bundle_writer(bundle, n=30)
     result = build_report(bundle, out_dir=tmp_path_factory.mktemp("hostile-report"),
-                          notebooks=["01", "02", "07"], progress=False)
+                          progress=False)
     return result, people, bundle
 
 
@@ -72,7 +74,8 @@ def open_page(browser, path: Path) -> dict:
     page.goto(path.as_uri(), wait_until="load")
     page.wait_for_timeout(300)  # let plotly finish drawing
     seen["plots"] = page.locator(".js-plotly-plot").count()
-    seen["drawn"] = page.locator(".js-plotly-plot .main-svg").count()
+    # plotly draws several .main-svg per figure, so count the figures holding one
+    seen["drawn"] = page.locator(".js-plotly-plot", has=page.locator(".main-svg")).count()
     seen["text"] = page.inner_text("body")
     page.close()
     return seen
@@ -87,8 +90,7 @@ def check_pages(browser, result):
         assert seen["requests"] == [], f"{name}: requests left the machine {seen['requests'][:3]}"
         assert seen["dialogs"] == [], f"{name}: a dialog fired"
         assert seen["plots"] == section.figures, f"{name}: {seen['plots']} of {section.figures} figures"
-        # plotly draws at least one .main-svg per figure
-        assert seen["drawn"] >= section.figures, f"{name}: a figure was not drawn"
+        assert seen["drawn"] == section.figures, f"{name}: {seen['drawn']} of {section.figures} drawn"
     index = open_page(browser, result.index_path)
     assert index["errors"] == [] and index["requests"] == [] and index["dialogs"] == []
 
@@ -119,15 +121,50 @@ def test_sample_report_shows_no_person_id_or_name(sample_report):
         assert not leaked, f"{path.name} shows personal data: {len(leaked)} values"
 
 
-def test_hostile_titles_show_as_text_and_never_run(browser, hostile_report, hostile_text):
+def test_hostile_titles_and_ids_show_as_text_and_never_run(browser, hostile_report, hostile_text):
     result, people, _ = hostile_report
-    check_pages(browser, result)
+    assert len(result.sections) == 7, [s.html_path.name for s in result.sections]
+    check_pages(browser, result)  # no dialog fired on any page
     data_page = open_page(browser, result.sections[0].html_path)
     assert hostile_text in data_page["text"]  # the practice names are shown, as text
     for path in [result.index_path, *(s.html_path for s in result.sections)]:
-        html = path.read_text(encoding="utf-8")
+        html = path.read_text(encoding="utf-8").lower()
         assert hostile_text not in html, f"{path.name} carries the raw hostile HTML"
-        assert not any(value in html for value in people["ids"] + people["names"]), path.name
+        assert "<img src=x" not in html and "<script>alert" not in html, path.name
+        assert "@tiny-client.example" not in html, f"{path.name} shows an e-mail address"
+        leaked = [value for value in people["ids"] + people["names"] if value.lower() in html]
+        assert not leaked, f"{path.name} shows personal data: {len(leaked)} values"
+
+
+def test_an_undrawn_figure_is_caught(browser, tmp_path):
+    # two figure divs, plotly's three svgs drawn in the first only
+    drawn = '<div class="js-plotly-plot">' + '<svg class="main-svg"></svg>' * 3 + "</div>"
+    page = tmp_path / "page.html"
+    page.write_text(f'<html><body>{drawn}<div class="js-plotly-plot"></div></body></html>')
+    seen = open_page(browser, page)
+    assert seen["plots"] == 2
+    assert seen["drawn"] == 1
+
+
+def test_table_headers_sort_whole_numbers_numerically_and_other_cells_as_text(browser, tmp_path):
+    cells = ["300-1", "2024-3", "10", "9", "1,000"]
+    table = "".join(f"<tr><td>{cell}</td></tr>" for cell in cells)
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells.append(nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
+        "display_data",
+        data={"text/html": f'<table class="dataframe"><thead><tr><th>id</th></tr></thead>'
+                           f"<tbody>{table}</tbody></table>"},
+    )]))
+    html, _ = render_notebook(notebook, title="sorting")
+    path = tmp_path / "sorting.html"
+    path.write_text(html, encoding="utf-8")
+    page = browser.new_page()
+    page.goto(path.as_uri())
+    page.click("table.dataframe th")
+    shown = page.locator("table.dataframe tbody td").all_inner_texts()
+    page.close()
+    # numbers 9 < 10 < 1000 first, then the text cells in text order ("2" < "3")
+    assert shown == ["9", "10", "1,000", "2024-3", "300-1"]
 
 
 def test_pages_fetch_nothing_from_a_cdn(sample_report):

@@ -184,6 +184,44 @@ def test_portfolio_numbers_flag_active_engagements_beyond_the_riskiest_third():
     assert list(figure.data[0].cells.values[0]) == ["e5"]
 
 
+def test_portfolio_numbers_flag_only_the_risky_value_of_binary_and_zero_inflated_signals():
+    catalog = pd.DataFrame({
+        "signal": ["named", "turnover", "half"],
+        "family": ["sponsor_absence", "champion_engagement", "sponsor_absence"],
+        "direction": ["lower_is_riskier", "higher_is_riskier", "lower_is_riskier"],
+    })
+    ids = ["c1", "c2", "c3", "c4", "c5", "c6", "a1", "a2", "a3"]
+    engagements = pd.DataFrame({"engagement_id": ids,
+                                "outcome": ["failed", "success"] * 3 + [np.nan] * 3})
+    groups = plots.outcome_groups(engagements)
+    signals = pd.DataFrame({
+        # yes/no, mostly yes: sorted 0,0,1,1,1,1,1,1,1 -> 1/3 and 2/3 quantiles both 1
+        "named": [1.0, 1, 1, 1, 1, 0, 1, 0, 1],
+        # mostly zero: sorted 0 x7, .25, .5 -> 1/3 and 2/3 quantiles both 0
+        "turnover": [0.0, 0, 0, 0, 0.5, 0, 0, 0, 0.25],
+        # yes/no, about half: sorted 0 x4, 1 x5 -> 1/3 quantile 0, 2/3 quantile 1
+        "half": [0.0, 0, 0, 1, 1, 1, 0, 1, 1],
+    }, index=pd.Index(ids, name="engagement_id"))
+    active, norms = plots.portfolio_numbers(signals, groups, catalog=catalog)
+    assert norms.set_index("signal")["risk_cut"].to_dict() == {"named": 1.0, "turnover": 0.0,
+                                                                "half": 0.0}
+    # a1: sponsor named, no turnover, half 0 (risky side) -> 1 flag
+    # a2: no sponsor (0 < 1) -> 1 flag; a3: some turnover (0.25 > 0) -> 1 flag
+    assert active["flags"].to_dict() == {"a1": 1, "a2": 1, "a3": 1}
+
+
+def test_portfolio_numbers_flag_nothing_when_every_engagement_has_the_same_value():
+    catalog = pd.DataFrame({"signal": ["named"], "family": ["sponsor_absence"],
+                            "direction": ["lower_is_riskier"]})
+    engagements = pd.DataFrame({"engagement_id": ["c1", "c2", "a1"],
+                                "outcome": ["failed", "success", np.nan]})
+    groups = plots.outcome_groups(engagements)
+    signals = pd.DataFrame({"named": [1.0, 1.0, 1.0]},
+                           index=pd.Index(["c1", "c2", "a1"], name="engagement_id"))
+    active, _ = plots.portfolio_numbers(signals, groups, catalog=catalog)
+    assert active.loc["a1", "flags"] == 0
+
+
 def test_hostile_text_is_escaped_in_every_label():
     hostile = "<img src=x onerror=alert(1)>"
     figure = plots.coverage_figure(pd.DataFrame({"table": [hostile], "column": ["c"], "rows": [1],
