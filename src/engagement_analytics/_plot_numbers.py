@@ -34,15 +34,21 @@ DECIMALS = 3
 _RISKIEST_THIRD = 2 / 3
 
 
-def outcome_groups(engagements: pd.DataFrame, *, outcome: str = "failed") -> pd.Series:
+def outcome_groups(engagements: pd.DataFrame, *, outcome: str = "failed",
+                   window_ends: pd.Series | None = None) -> pd.Series:
     """The group of each engagement: the event label, ``"other closed"`` or ``"active"``.
 
     Parameters
     ----------
     engagements : DataFrame
-        The bundle's engagements table (``engagement_id``, ``outcome``).
+        The bundle's engagements table (``engagement_id``, ``outcome``, ``closed_date``).
     outcome : {"failed", "failed_or_challenged"}
         What counts as an event.
+    window_ends : Series, optional
+        Window end per engagement id (``signals.windows(...)["window_end"]``).
+        Closed engagements that ended before their window did are left out,
+        as in :func:`engagement_analytics.drivers.analyze`: measured up to
+        their close, the close (which goes with the outcome) would shape them.
     """
     events = {"failed": {"failed"}, "failed_or_challenged": {"failed", "challenged"}}
     if outcome not in events:
@@ -51,8 +57,13 @@ def outcome_groups(engagements: pd.DataFrame, *, outcome: str = "failed") -> pd.
     group = np.where(
         status.isna(), ACTIVE, np.where(status.isin(events[outcome]), event_label(outcome), OTHER)
     )
-    return pd.Series(group, index=pd.Index(engagements["engagement_id"], name="engagement_id"),
-                     name="group")
+    groups = pd.Series(group, index=pd.Index(engagements["engagement_id"], name="engagement_id"),
+                       name="group")
+    if window_ends is not None:
+        closed_on = engagements.set_index("engagement_id")["closed_date"]
+        ended_first = (closed_on <= window_ends.reindex(closed_on.index)).to_numpy()
+        groups = groups[~ended_first]
+    return groups
 
 
 def _risk_sign(catalog: pd.DataFrame, signal: str) -> float:

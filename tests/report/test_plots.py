@@ -242,3 +242,17 @@ def test_summary_states_the_computed_numbers():
     assert "`a` (+0.90 SD" in text
     assert "`f` could not be measured: no table." in text
     assert plots.lead_signal(comparison) == "a"
+
+
+def test_outcome_groups_leave_out_engagements_closed_before_their_window_ended():
+    engagements = pd.DataFrame({
+        "engagement_id": ["A", "B", "C", "D"],
+        "outcome": ["failed", "failed", "success", None],
+        "closed_date": pd.to_datetime(["2025-02-01", "2025-06-01", "2025-01-10", None]),
+    })
+    ends = pd.Series(pd.to_datetime(["2025-03-01", "2025-03-01", "2025-01-10", "2025-03-01"]),
+                     index=["A", "B", "C", "D"])
+    groups = plots.outcome_groups(engagements, window_ends=ends)
+    # A closed on 02-01 before its window end (03-01); C closed on its window's last day.
+    assert groups.to_dict() == {"B": "failed", "D": "active"}
+    assert len(plots.outcome_groups(engagements)) == 4
