@@ -109,7 +109,7 @@ def test_all_day_floating_unmatched_and_counts(make_ics, rules):
     assert report.read == 6
     assert report.mapped == 3
     assert dict(report.skipped) == {"all_day": 1, "no_engagement_matched": 1, "no_duration": 1}
-    assert report.notes["floating_time_read_as_utc"] == 1
+    assert report.notes["floating_time_read_in_UTC"] == 1
     assert report.balanced
     by_title = result["meetings"].set_index("title")
     assert by_title.at["[ENG-1] floating", "start"] == "2025-03-02T10:00:00+00:00"

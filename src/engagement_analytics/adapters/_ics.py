@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pandas as pd
@@ -48,6 +49,9 @@ _SINGLE = ("UID", "DTSTART", "DTEND", "DURATION", "RECURRENCE-ID", "STATUS", "SU
            "ORGANIZER")
 _UTC = dt.UTC
 _FAR_FUTURE = dt.datetime(2200, 1, 1, tzinfo=_UTC)
+#: Report note counting the open-ended series cut at the default horizon
+#: (``open_ended_series_cut_at_<date>``): their later occurrences are not read.
+OPEN_ENDED_NOTE = "open_ended_series_cut_at_"
 
 
 def read_ics(
@@ -65,12 +69,15 @@ def read_ics(
     paths : path or list of paths
         ``.ics`` files (Outlook, Google Calendar, Thunderbird exports).
     rules : MappingRules
-        From :func:`load_rules`: engagement, meeting kind and vendor domains.
+        From :func:`load_rules`: engagement, meeting kind and vendor domains;
+        floating times (no TZID, no Z) are read in its ``timezone``.
     until : date or datetime, optional
         Recurring events are expanded up to the end of this day; events that
         start later are skipped (``after_until``). Default: series with an
         end (COUNT or UNTIL) are expanded to it, open-ended series up to the
-        latest DTSTART written in the files, so they never run into the future.
+        latest DTSTART written in the files, so they never run into the future;
+        the series cut there are counted in the report's notes
+        (``open_ended_series_cut_at_<date>``: number of series).
     roster : path or DataFrame, optional
         A stakeholders CSV giving people their side and role.
     engagement_ids : iterable of str, optional
@@ -92,6 +99,8 @@ def read_ics(
     paths = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
     report = ImportReport("ics", "event occurrences")
     mapper = EventMapper(rules, read_roster(roster), report, engagement_ids=engagement_ids)
+    floating = ZoneInfo(rules.timezone or "UTC")
+    cut: set[str] = set()
     with _collector_paused():
         calendars = [(path, _parse_file(path)) for path in paths]
         first, horizon = _window(until, calendars)
@@ -101,11 +110,17 @@ def read_ics(
                     parts = [(calendar, horizon)]
                 else:
                     # Series with an end are expanded to it; open-ended ones stop at the horizon.
-                    open_series, bounded = _split(calendar, _open_ended(calendar))
+                    open_ended = _open_ended(calendar)
+                    cut |= open_ended
+                    open_series, bounded = _split(calendar, open_ended)
                     parts = [(open_series, horizon), (bounded, _FAR_FUTURE)]
                 for part, end in parts:
-                    for event in _events(path.name, part, (first, end), report):
+                    for event in _events(path.name, part, (first, end), report, floating):
                         mapper.add(event)
+    if cut:
+        # Their occurrences after the horizon are never read: say so rather than drop them.
+        last_day = (horizon - dt.timedelta(seconds=1)).date().isoformat()
+        report.notes[OPEN_ENDED_NOTE + last_day] += len(cut)
     return mapper.result()
 
 
@@ -249,6 +264,7 @@ def _events(
     calendar: icalendar.Component,
     window: tuple[dt.datetime, dt.datetime],
     report: ImportReport,
+    floating: dt.tzinfo,
 ) -> Iterator[Event]:
     """Every occurrence in ``window`` as an Event (all-day ones counted, not yielded).
 
@@ -268,7 +284,8 @@ def _events(
     described: dict[int, _Description] = {}
     for index, uid, start, end, recurrence_id in _occurrences(file, calendar, masters, uids, window):
         try:
-            event = _event(file, uid, start, end, recurrence_id if uid in recurring else None, report)
+            event = _event(file, uid, start, end, recurrence_id if uid in recurring else None,
+                           report, floating)
             if event is not None:
                 if index not in described:
                     described[index] = _Description.of(masters[index])
@@ -433,19 +450,23 @@ def _event(
     end: dt.date | None,
     recurrence_id: dt.date | None,
     report: ImportReport,
+    floating: dt.tzinfo,
 ) -> Event | None:
     """One occurrence's time and id as an Event, or None (counted) for an all-day one.
 
     ``recurrence_id`` is the original occurrence time of a recurring series'
-    occurrence (None for a single event).
+    occurrence (None for a single event). Floating times are wall-clock times
+    in ``floating`` (the rules' time zone), like the CSV adapters' times.
     """
     if not isinstance(start, dt.datetime):
         report.read += 1
         report.skip("all_day")
         return None
     if start.tzinfo is None:
-        report.notes["floating_time_read_as_utc"] += 1
-        start = start.replace(tzinfo=_UTC)
+        report.notes[f"floating_time_read_in_{floating}"] += 1
+        start = start.replace(tzinfo=floating)
+    if isinstance(end, dt.datetime) and end.tzinfo is None:
+        end = end.replace(tzinfo=floating)
     if isinstance(end, dt.datetime):
         duration = (_utc(end) - _utc(start)).total_seconds() / 60
     else:

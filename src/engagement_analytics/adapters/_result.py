@@ -34,7 +34,7 @@ class ImportReport:
     skipped : Counter
         Per reason (``all_day``, ``no_engagement_matched``, ...).
     notes : Counter
-        Things counted but not skipped (``floating_time_read_as_utc``,
+        Things counted but not skipped (``floating_time_read_in_<tz>``,
         ``cancelled``, ``attendee_without_email``, ...).
     unmatched : list of dict
         Items no rule could place: ``file, uid, start, title`` (a title

@@ -24,6 +24,10 @@ MERGE_KEYS = {
 #: Stakeholders are never overwritten: a role in the bundle (often typed by
 #: the user) beats the role an adapter guesses; only new people are added.
 KEEP_KEY = ("engagement_id", "person_id")
+#: Key columns holding a person id: matched on ``strip().casefold()`` because
+#: adapters lower-case e-mails while a bundle may spell them with capitals (the
+#: loader lower-cases ids, so two spellings would become one person twice).
+PERSON_KEYS = ("person_id",)
 
 
 def write_bundle(
@@ -40,8 +44,11 @@ def write_bundle(
         Merge into existing ``<table>.csv`` files by key: meetings by
         ``meeting_id``, attendance by ``(meeting_id, person_id)``, engagements
         by ``engagement_id`` (non-empty new cells win); stakeholders only gain
-        people the file does not already list for that engagement. With
-        ``append=False`` the files are replaced.
+        people the file does not already list for that engagement. Person ids
+        are compared case-insensitively (the existing row's spelling is
+        kept). New rows repeating a key are merged first (the first non-empty
+        cell wins; for stakeholders the first row), so no key is ever written
+        twice. With ``append=False`` the files are replaced.
 
     Returns
     -------
@@ -90,19 +97,20 @@ def _merge(
     table: str, old: pd.DataFrame | None, new: pd.DataFrame, file: str
 ) -> tuple[pd.DataFrame, int, int]:
     """The merged table, rows added and rows updated."""
+    keys = list(MERGE_KEYS.get(table, KEEP_KEY))
+    new = _unique(table, new, keys)
     if old is None or old.empty:
         return new.reindex(columns=_columns(table, new), fill_value=""), len(new), 0
     columns = _columns(table, old, new)
     old = old.reindex(columns=columns, fill_value="")
     new = new.reindex(columns=columns, fill_value="")
-    keys = list(MERGE_KEYS.get(table, KEEP_KEY))
-    duplicated = old.duplicated(keys)
+    old_keys = _key_index(old, keys)
+    duplicated = old_keys.duplicated()
     if duplicated.any():
-        row = int(duplicated.to_numpy().nonzero()[0][0])
+        row = int(duplicated.nonzero()[0][0])
         value = ", ".join(old.loc[row, keys])
         raise AdapterError(f"{file}, row {row + 2}: key ({value}) appears twice; fix the file first")
-    old_keys = pd.MultiIndex.from_frame(old[keys])
-    new_keys = pd.MultiIndex.from_frame(new[keys])
+    new_keys = _key_index(new, keys)
     exists = new_keys.isin(old_keys)
     added = new.loc[~exists]
     if table not in MERGE_KEYS:
@@ -110,11 +118,40 @@ def _merge(
     merged = old.set_index(old_keys)
     update = new.loc[exists].set_index(new_keys[exists])
     current = merged.loc[update.index, columns]
+    # The existing row's spelling of its key is kept.
+    update[keys] = current[keys]
     changed = update.mask(update.eq(""), current)
     updated = int((changed != current).any(axis=1).sum())
     merged.loc[update.index, columns] = changed
     merged = pd.concat([merged.reset_index(drop=True), added], ignore_index=True)
     return merged, len(added), updated
+
+
+def _key_index(frame: pd.DataFrame, keys: list[str]) -> pd.MultiIndex:
+    """The rows' keys as compared when merging (person ids case-insensitively)."""
+    parts = {
+        key: frame[key].str.strip().str.casefold() if key in PERSON_KEYS else frame[key]
+        for key in keys
+    }
+    return pd.MultiIndex.from_frame(pd.DataFrame(parts, index=frame.index))
+
+
+def _unique(table: str, frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """New rows with one row per key (e.g. one meeting in two Zoom reports).
+
+    Merged tables take the first non-empty cell of the rows sharing a key,
+    stakeholders their first row, like the merge with the existing file.
+    """
+    if not set(keys) <= set(frame.columns):
+        return frame  # nothing to key on (the merge with a file reports the missing column)
+    index = _key_index(frame, keys)
+    if not index.duplicated().any():
+        return frame
+    if table not in MERGE_KEYS:
+        return frame.loc[~index.duplicated()].reset_index(drop=True)
+    groups = pd.Series(index.factorize()[0], index=frame.index)
+    first = frame.mask(frame.eq("")).groupby(groups, sort=False).first()
+    return first.reindex(columns=frame.columns).fillna("").reset_index(drop=True)
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:

@@ -53,7 +53,11 @@ def read_zoom(
         report attaches to the meeting of the same engagement whose start is
         nearest and within the tolerance; invitees of that meeting who never
         joined get ``attended=false``. Without a match a new meeting is made
-        (id from the Zoom meeting id, or the topic, and the start time).
+        (id from the Zoom meeting id, or the topic, and the start time). A
+        later report of a meeting made in the same call (same engagement,
+        start within the tolerance, no other Zoom meeting id), e.g.
+        ``participants_123 (1).csv``, adds its participants to that meeting
+        (note ``duplicate_report``).
     roster : path or DataFrame, optional
         Stakeholders CSV (roles, and ids for names without an e-mail).
     engagement_ids : iterable of str, optional
@@ -71,7 +75,9 @@ def read_zoom(
     known = None if engagement_ids is None else set(engagement_ids)
     existing = _existing_meetings(meetings)
     invited = _invited(attendance)
-    new_meetings, rows, stakeholders = [], [], {}
+    new_meetings, stakeholders = [], {}
+    created: list[dict] = []  # meetings made in this call, for later reports of them
+    joined: dict[tuple[str, str], dict[str, str]] = {}  # (meeting, casefolded person) -> row
     for path in paths:
         header, participants = _read_report(path, rules)
         merged = _merge_rejoins(path.name, participants, people, rules, report)
@@ -89,10 +95,20 @@ def read_zoom(
             report.skip(reason, count, listed=listed)
             continue
         report.mapped += count
+        zoom_id = header.get("meeting_id", "")
         meeting_id = _nearest(existing, engagement, start, rules.zoom_tolerance_minutes)
+        if meeting_id is not None:
+            report.notes["attached_to_existing_meeting"] += 1
+        else:
+            meeting_id = _nearest(_same_zoom_meeting(created, zoom_id), engagement, start,
+                                  rules.zoom_tolerance_minutes)
+            if meeting_id is not None:
+                report.notes["duplicate_report"] += 1
         if meeting_id is None:
-            meeting_id = stable_id("zoom", header.get("meeting_id") or topic,
+            meeting_id = stable_id("zoom", zoom_id or topic,
                                    iso_datetime(start.astimezone(dt.UTC)))
+            created.append({"meeting_id": meeting_id, "engagement_id": engagement,
+                            "start": pd.Timestamp(start).tz_convert("UTC"), "zoom_id": zoom_id})
             new_meetings.append({
                 "meeting_id": meeting_id, "engagement_id": engagement,
                 "start": iso_datetime(start),
@@ -100,14 +116,16 @@ def read_zoom(
                 "kind": rules.kind_for(topic), "organizer_id": header.get("host", ""),
                 "title": topic, "status": "held",
             })
-        else:
-            report.notes["attached_to_existing_meeting"] += 1
         for person, info in merged.items():
-            rows.append({"meeting_id": meeting_id, "person_id": person, "response": "",
-                         "attended": "true"})
+            joined.setdefault((meeting_id, person.casefold()), {
+                "meeting_id": meeting_id, "person_id": person, "response": "",
+                "attended": "true"})
             stakeholders.setdefault((engagement, person), info["name"])
+    rows = list(joined.values())
+    # Invitees absent from every report of their meeting (several reports may share one).
+    for meeting_id in dict.fromkeys(meeting for meeting, _ in joined):
         for person in invited.get(meeting_id, ()):
-            if person.casefold() not in {p.casefold() for p in merged}:
+            if (meeting_id, person.casefold()) not in joined:
                 report.notes["invitee_never_joined"] += 1
                 rows.append({"meeting_id": meeting_id, "person_id": person, "response": "",
                              "attended": "false"})
@@ -199,6 +217,12 @@ def _existing_meetings(meetings: pd.DataFrame | None) -> pd.DataFrame:
     frame = meetings[["meeting_id", "engagement_id", "start"]].copy()
     frame["start"] = pd.to_datetime(frame["start"], utc=True, format="ISO8601")
     return frame
+
+
+def _same_zoom_meeting(created: list[dict], zoom_id: str) -> pd.DataFrame:
+    """Meetings made in this call that may be ``zoom_id`` (a report without one may be any)."""
+    rows = [m for m in created if not zoom_id or not m["zoom_id"] or m["zoom_id"] == zoom_id]
+    return pd.DataFrame(rows, columns=["meeting_id", "engagement_id", "start", "zoom_id"])
 
 
 def _invited(attendance: pd.DataFrame | None) -> dict[str, list[str]]:

@@ -23,6 +23,7 @@ from ..adapters import (
     write_bundle,
 )
 from ..adapters._csv import ColumnFinder, read_text_csv
+from ..adapters._ics import OPEN_ENDED_NOTE
 from ._common import UsageProblem, console, parse_date
 
 #: Unmatched events printed on the console; --unmatched writes them all.
@@ -45,7 +46,10 @@ def import_exports(
     files: Annotated[list[Path], typer.Argument(help="Export files.", show_default=False)],
     rules: Annotated[Path, typer.Option(help="Mapping rules (YAML, see docs/adapters.md).")],
     out: Annotated[Path, typer.Option(help="Bundle folder to create or append to.")],
-    roster: Annotated[Path | None, typer.Option(help="Stakeholders CSV: roles and sides.")] = None,
+    roster: Annotated[
+        Path | None,
+        typer.Option(help="Stakeholders CSV: roles and sides (default: OUT/stakeholders.csv)."),
+    ] = None,
     until: Annotated[
         str | None, typer.Option(help="Expand recurring events up to this day (YYYY-MM-DD).")
     ] = None,
@@ -61,6 +65,9 @@ def import_exports(
     for path in [rules, *files] + ([roster] if roster else []):
         if not path.is_file():
             raise UsageProblem(f"{path}: no such file")
+    if roster is None and (out / "stakeholders.csv").is_file():
+        # The bundle's own people: their spelling, roles and names (display-name matching).
+        roster = out / "stakeholders.csv"
     try:
         mapping = load_rules(rules)
         result = _read(source, files, mapping, out, roster, until_date)
@@ -144,6 +151,13 @@ def _print(result: AdapterResult, written, unmatched: Path | None) -> None:
             f"{row.after} now",
             markup=False,
         )
+    for note, count in sorted(report.notes.items()):
+        if note.startswith(OPEN_ENDED_NOTE):
+            console.print(
+                f"{count} open-ended recurring series expanded only up to "
+                f"{note.removeprefix(OPEN_ENDED_NOTE)}; give --until to expand them further",
+                markup=False,
+            )
     listed = report.unmatched_frame()
     if listed.empty:
         return
