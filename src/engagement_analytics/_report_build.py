@@ -231,7 +231,9 @@ def build_report(
     extra.pop("bundle", None)
     _check_parameters(extra, selected)
     injected = {**extra, "bundle": str(bundle)}
-    out = Path(out_dir)
+    # Absolute: papermill changes the process's working directory while a notebook runs,
+    # and with two notebooks at a time a relative path would resolve against either.
+    out = Path(out_dir).expanduser().resolve()
     out.mkdir(parents=True, exist_ok=True)
 
     with tempfile.TemporaryDirectory(prefix="ea-report-") as scratch, kernel_environment():
