@@ -122,6 +122,8 @@ class LoadReport:
     pseudonymised: bool = True
     lenient: bool = False
     ignored_files: list[str] = field(default_factory=list)
+    #: Extra columns dropped because their name says they hold personal data.
+    dropped_columns: list[str] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
@@ -158,6 +160,7 @@ class LoadReport:
             "naive_datetimes": dict(self.naive_datetimes),
             "defaults_applied": dict(self.defaults_applied),
             "ignored_files": list(self.ignored_files),
+            "dropped_columns": list(self.dropped_columns),
         }
 
 

@@ -22,7 +22,7 @@ integer   ``Int64`` (nullable)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 __all__ = [
     "CLIENT_ROLES",
@@ -104,9 +104,7 @@ class TableSpec:
     columns: tuple[ColumnSpec, ...]
     unique: tuple[tuple[str, ...], ...] = ()
     description: str = ""
-    # Row rules that involve several columns live in the loader (_validate.py)
-    # and are listed here by name so docs and tests can enumerate them.
-    row_rules: tuple[str, ...] = field(default=())
+    # Rules that involve several columns of a row live in _validate.py.
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -129,11 +127,6 @@ TABLES: dict[str, TableSpec] = {
             required=True,
             description="One row per engagement (a client project).",
             unique=(("engagement_id",),),
-            row_rules=(
-                "planned_end_date not before start_date",
-                "closed_date not before start_date",
-                "outcome empty exactly when closed_date is empty",
-            ),
             columns=(
                 ColumnSpec("engagement_id", "string", required=True, description="unique key"),
                 ColumnSpec("client", "string", required=True, description="client organisation"),
@@ -181,7 +174,6 @@ TABLES: dict[str, TableSpec] = {
             required=True,
             description="One row per person per role per engagement.",
             unique=(("engagement_id", "person_id", "role"),),
-            row_rules=("role allowed for side", "left_on not before joined_on"),
             columns=(
                 ColumnSpec("engagement_id", "string", required=True, references=_ENG),
                 ColumnSpec("person_id", "string", required=True, personal=True),
@@ -236,11 +228,6 @@ TABLES: dict[str, TableSpec] = {
             required=False,
             description="The RAID / action log.",
             unique=(("commitment_id",),),
-            row_rules=(
-                "due_date not before made_on",
-                "done_on not before made_on",
-                "done_on only when status is done",
-            ),
             columns=(
                 ColumnSpec("commitment_id", "string", required=True),
                 ColumnSpec("engagement_id", "string", required=True, references=_ENG),

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ._arrow_ops import distinct
@@ -110,8 +113,8 @@ def load_bundle(
     for name, table in checked.items():
         rejected = table.rejected_mask()
         kept[name] = table.typed.loc[~rejected].reset_index(drop=True)
-        if rejected.any():
-            rejected_rows[name] = _rejected_rows(table, rejected)
+        if rejected.any() or table.raw.unparsable:
+            rejected_rows[name] = _rejected_rows(table, rejected, keep_text=not pseudonymize)
         report.tables[name] = TableCounts(
             table.raw.file,
             read=table.raw.read,
@@ -121,7 +124,10 @@ def load_bundle(
         report.naive_datetimes.update(table.naive)
         report.defaults_applied.update(table.defaulted)
 
-    _protect_people(kept, pseudonymize=pseudonymize, key=pseudonym_key, keep_names=keep_names, report=report)
+    _protect_people(kept, rejected_rows, pseudonymize=pseudonymize, key=pseudonym_key,
+                    keep_names=keep_names, report=report)
+    if pseudonymize:
+        report.problems = _masked(report.problems, report.dropped_columns)
     return Bundle(
         engagements=kept["engagements"],
         stakeholders=kept["stakeholders"],
@@ -135,38 +141,94 @@ def load_bundle(
     )
 
 
-def _rejected_rows(table: CheckedTable, rejected: pd.Series) -> pd.DataFrame:
-    """The raw rejected rows, with their row number and every reason, for `--rejects`."""
+def _rejected_rows(table: CheckedTable, rejected: np.ndarray, *, keep_text: bool) -> pd.DataFrame:
+    """The rejected rows as read, with their row number and every reason, for `--rejects`.
+
+    Rows the CSV reader could not split are listed by row number; their text is
+    kept only without pseudonymisation (it may hold anything, person ids too).
+    """
     raw = table.raw.frame.loc[rejected].copy()
     raw.insert(0, "row", table.raw.row_number(raw.index.to_numpy()))
-    reasons = {}
+    unsplit = pd.DataFrame({
+        "row": [p.row for p in table.raw.unparsable],
+        **({"text": [p.value for p in table.raw.unparsable]} if keep_text else {}),
+    })
+    raw = pd.concat([raw, unsplit], ignore_index=True) if len(unsplit) else raw
+    reasons: dict[int, list[str]] = {}
     for problem in table.problems(include_cascade=True):
         if problem.row is not None:
             column = f"{problem.column}: " if problem.column else ""
             reasons.setdefault(problem.row, []).append(column + problem.rule)
     raw["rejected_because"] = raw["row"].map(lambda row: "; ".join(reasons.get(row, [])))
-    return raw.reset_index(drop=True)
+    return raw.sort_values("row", kind="stable").reset_index(drop=True)
 
 
 def _protect_people(
     tables: dict[str, pd.DataFrame],
+    rejected_rows: dict[str, pd.DataFrame],
     *,
     pseudonymize: bool,
     key: str | bytes | None,
     keep_names: bool,
     report: LoadReport,
 ) -> None:
-    """Count unknown persons, (by default) pseudonymise person ids, drop names."""
+    """Count unknown persons; by default pseudonymise person ids and drop names.
+
+    The rejected rows get the same treatment (their ids normalised first, as
+    the parser does for kept rows), and so do extra columns whose name says
+    they hold a name, an e-mail address or a phone number: dropped, and listed
+    in ``report.dropped_columns``.
+    """
     known = set(distinct(tables["stakeholders"]["person_id"]))
     used: set[str] = set()
     for name, column in _PERSON_USES.items():
         if name in tables:
             used.update(distinct(tables[name][column]))
     report.unknown_persons = len(used - known)
-    if not keep_names and "name" in tables["stakeholders"].columns:
-        tables["stakeholders"] = tables["stakeholders"].drop(columns="name")
-    if pseudonymize:
-        where = [(name, column) for name, frame in tables.items() for column in PERSON_COLUMNS[name]]
-        replaced = pseudonymise([tables[name][column] for name, column in where], resolve_key(key))
-        for (name, column), values in zip(where, replaced, strict=True):
-            tables[name][column] = values
+    if not pseudonymize:
+        # Names are dropped unless asked for, pseudonyms or not.
+        for frames in (tables, rejected_rows):
+            if not keep_names and "stakeholders" in frames and "name" in frames["stakeholders"]:
+                frames["stakeholders"] = frames["stakeholders"].drop(columns="name")
+        return
+    for frames in (tables, rejected_rows):
+        for name, frame in list(frames.items()):
+            personal = [c for c in frame.columns if c not in TABLES[name].column_names
+                        and _PERSONAL_EXTRA.search(str(c))]
+            names = ["name"] if not keep_names and "name" in TABLES[name].column_names else []
+            dropped = [c for c in personal + names if c in frame.columns]
+            if dropped:
+                frames[name] = frame.drop(columns=dropped)
+            if frames is tables:
+                report.dropped_columns += [f"{name}.{c}" for c in personal]
+    for name, frame in rejected_rows.items():
+        for column in PERSON_COLUMNS[name]:
+            if column in frame.columns:
+                frame[column] = frame[column].astype("str").str.strip().str.lower()
+    where = [(frames, name, column) for frames in (tables, rejected_rows)
+             for name, frame in frames.items() for column in PERSON_COLUMNS[name]
+             if column in frame.columns]
+    replaced = pseudonymise([frames[name][column] for frames, name, column in where], resolve_key(key))
+    for (frames, name, column), values in zip(where, replaced, strict=True):
+        frames[name][column] = values
+
+
+#: Extra (non-contract) columns that by their name hold personal data.
+_PERSONAL_EXTRA = re.compile(
+    r"(^|[_ -])(e-?mail|mail|name|first_?name|last_?name|full_?name|display_?name|phone|mobile)($|[_ -])",
+    re.IGNORECASE,
+)
+
+
+def _masked(problems: list[Problem], dropped: list[str]) -> list[Problem]:
+    """Problems with the values of person columns masked (the row number still finds them)."""
+    personal = {(name, column) for name, columns in PERSON_COLUMNS.items() for column in columns}
+    personal |= {(name, "name") for name in TABLES}
+    personal |= {tuple(entry.split(".", 1)) for entry in dropped}
+    masked = []
+    for problem in problems:
+        parts = (problem.column or "").split("/")
+        if problem.value is not None and any((problem.table, part) in personal for part in parts):
+            problem = replace(problem, value="(personal data: see the file)")
+        masked.append(problem)
+    return masked

@@ -64,6 +64,8 @@ def read_source(source: str | Path | Mapping[str, pd.DataFrame]) -> tuple[dict[s
     path = Path(source)
     if not path.exists():
         raise _unreadable(str(path), "no such file or folder")
+    if not path.is_file() and not path.is_dir():
+        raise _unreadable(str(path), "neither a folder nor a file")
     if path.is_file():
         if path.suffix.lower() != ".xlsx":
             raise _unreadable(str(path), "a bundle is a folder, or one .xlsx workbook with a sheet per table")
@@ -75,7 +77,11 @@ def _read_folder(folder: Path) -> tuple[dict[str, RawTable], list[str]]:
     files_by_table: dict[str, list[Path]] = {}
     ignored: list[str] = []
     workbook: Path | None = None
-    for file in sorted(folder.iterdir()):
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as exc:
+        raise _unreadable(str(folder), f"cannot list the folder: {exc.strerror or exc}") from None
+    for file in entries:
         if not file.is_file() or file.name.startswith("."):
             continue
         stem, suffix = file.stem.strip().lower(), file.suffix.lower()
@@ -141,10 +147,10 @@ def _read_csv(file: Path, table: str) -> RawTable:
     if not any(h.strip() for h in header_line):
         raise _unreadable(label, "no header row", table)
 
-    invalid: list[tuple[int | None, int, int, str]] = []
+    invalid: list[int] = []  # only counted here: pyarrow's order and numbers are unreliable
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
-        invalid.append((row.number, row.expected_columns, row.actual_columns, row.text))
+        invalid.append(1)
         return "skip"
 
     try:
@@ -177,30 +183,23 @@ def _read_csv(file: Path, table: str) -> RawTable:
     if invalid:
         # pyarrow's row numbers are unknown when it reads in parallel: locate
         # the bad records with a single-threaded scan (error path only).
-        records = _record_start_lines(file, len(header_line), keep_invalid=True)
-        bad_lines = [int(line) for line, width in records if width != len(header_line)]
-        for i, (_, expected, actual, text) in enumerate(invalid):
+        # pyarrow reports them out of order, so line, width and text all come from the scan.
+        for line, width, text in _bad_width_records(file, len(header_line)):
             problems.append(
                 Problem(
                     table,
                     label,
-                    bad_lines[i] if i < len(bad_lines) else None,
+                    line,
                     None,
                     text[:80],
-                    f"row has {actual} fields, the header has {expected}",
+                    f"row has {width} fields, the header has {len(header_line)}",
                 )
             )
     return RawTable(table, label, frame, row_numbers, problems)
 
 
-def _record_start_lines(file: Path, n_columns: int, *, keep_invalid: bool = False) -> np.ndarray:
-    """Physical line where each data record starts, as the CSV reader counts them.
-
-    With ``keep_invalid`` the result has a (line, n_fields) pair per record,
-    including records with the wrong number of fields.
-    """
-    starts: list[int] = []
-    widths: list[int] = []
+def _records(file: Path):
+    """(start line, fields) of every non-blank record after the header, as the CSV reader sees them."""
     with file.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
         previous = 0
@@ -212,12 +211,22 @@ def _record_start_lines(file: Path, n_columns: int, *, keep_invalid: bool = Fals
             if not header_seen:
                 header_seen = True
                 continue
-            if keep_invalid or len(record) == n_columns:
-                starts.append(start)
-                widths.append(len(record))
-    if keep_invalid:
-        return np.column_stack([np.asarray(starts, dtype=np.int64), np.asarray(widths, dtype=np.int64)])
-    return np.asarray(starts, dtype=np.int64)
+            yield start, record
+
+
+def _record_start_lines(file: Path, n_columns: int) -> np.ndarray:
+    """Physical line where each well-formed data record starts (error path only)."""
+    lines = [start for start, record in _records(file) if len(record) == n_columns]
+    return np.asarray(lines, dtype=np.int64)
+
+
+def _bad_width_records(file: Path, n_columns: int) -> list[tuple[int, int, str]]:
+    """(line, number of fields, text) of each record whose width differs from the header's."""
+    return [
+        (start, len(record), ",".join(record))
+        for start, record in _records(file)
+        if len(record) != n_columns
+    ]
 
 
 # --- Parquet and spreadsheets -------------------------------------------------

@@ -163,7 +163,11 @@ def _engagement_rules(checked: CheckedTable) -> None:
     t = checked.typed
     checked.add(t["planned_end_date"] < t["start_date"], "planned_end_date", "planned_end_date is before start_date")
     checked.add(t["closed_date"] < t["start_date"], "closed_date", "closed_date is before start_date")
-    bad_cells = checked.rejected_mask()
+    # Only a bad closed_date or outcome cell makes the pairing rule moot; other bad cells do not.
+    bad_cells = np.zeros(len(t), dtype=bool)
+    for issue in checked.issues:
+        if issue.column in ("closed_date", "outcome"):
+            bad_cells[issue.positions] = True
     outcome_without_close = t["outcome"].notna() & t["closed_date"].isna()
     close_without_outcome = t["closed_date"].notna() & t["outcome"].isna()
     checked.add(
