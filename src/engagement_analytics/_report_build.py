@@ -239,7 +239,7 @@ def build_report(
     with tempfile.TemporaryDirectory(prefix="ea-report-") as scratch, kernel_environment():
         def run(source: Path) -> Execution:
             return execute_notebook(
-                source, output=Path(scratch) / source.name, parameters=injected, cwd=folder
+                source, output=Path(scratch) / source.name, parameters=injected
             )
 
         bar = tqdm(total=len(selected), desc="report", unit="notebook", disable=not progress)

@@ -78,7 +78,6 @@ def execute_notebook(
     *,
     output: Path,
     parameters: Mapping[str, object],
-    cwd: Path,
     kernel_name: str = "python3",
 ) -> Execution:
     """Execute ``source`` into ``output`` with papermill; never raises for a failing cell.
@@ -91,8 +90,6 @@ def execute_notebook(
         Where papermill writes the executed notebook.
     parameters : mapping
         Injected after the ``parameters`` cell.
-    cwd : Path
-        Working directory of the kernel, so relative paths in the notebook work.
     kernel_name : str
         Jupyter kernel to use.
     """
@@ -107,7 +104,9 @@ def execute_notebook(
             str(output),
             parameters=dict(parameters),
             kernel_name=kernel_name,
-            cwd=str(cwd),
+            # No cwd=: papermill would chdir the whole process, and with notebooks
+            # running in threads the working directory could be left changed.
+            # The notebooks get absolute paths, so they need none.
             progress_bar=False,
             request_save_on_cell_execute=False,
             execution_timeout=CELL_TIMEOUT_SECONDS,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from engagement_analytics.report import build_report
 
 
@@ -15,3 +17,5 @@ def test_relative_out_dir_is_resolved_before_notebooks_run(tmp_path, monkeypatch
         "01_data.html", "03_overselling.html", "index.html",
     ]
     assert result.ok
+    # Nothing moved the process: papermill's cwd= would chdir it from two threads at once.
+    assert Path.cwd() == tmp_path
