@@ -114,7 +114,6 @@ def draw_engagements(rng: np.random.Generator, n: int, as_of: int) -> Engagement
     """Draw the engagement plan for ``n`` engagements ending no later than ``as_of``."""
     latents = _whitened(rng.standard_normal((n, len(FAMILIES))))
     z_over = latents[:, FAMILIES.index("overselling")]
-    z_discovery = latents[:, FAMILIES.index("discovery")]
 
     n_clients = max(3, round(n / 3))
     client_names, client_domains = _clients(rng, n_clients)
@@ -146,7 +145,8 @@ def draw_engagements(rng: np.random.Generator, n: int, as_of: int) -> Engagement
     deliverables = rng.poisson(sold_days / 45.0 * np.exp(0.35 * z_over - 0.06))
     day_rate = np.array([950, 1100, 1250, 1400, 1600])[rng.integers(0, 5, n)]
 
-    agreed = rng.random(n) < sigmoid(1.0 + 1.1 * z_discovery)
+    # The balanced trait: the raw one still carries its chance link to the outcome.
+    agreed = rng.random(n) < sigmoid(1.0 + 1.1 * latents[:, FAMILIES.index("discovery")])
     purpose = np.where(agreed, rng.integers(0, len(PURPOSES), n), -1)
 
     return EngagementPlan(
