@@ -1,5 +1,8 @@
 # engagement-analytics: every target sets up what it needs (.venv with pinned dependencies).
-PYTHON ?= python3
+# The first Python on PATH that is 3.11 or newer (override: make PYTHON=/path/to/python3.12 ...).
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+  command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+  && { echo $$p; break; }; done)
 VENV   := .venv
 BIN    := $(VENV)/bin
 REPORT_DIR ?= reports/sample
@@ -12,6 +15,7 @@ help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(BIN)/.installed: pyproject.toml requirements/constraints.txt
+	@test -n "$(PYTHON)" || { echo "error: Python 3.11 or newer is needed on PATH (or make PYTHON=...)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e '.[dev]'
@@ -19,11 +23,13 @@ $(BIN)/.installed: pyproject.toml requirements/constraints.txt
 
 install: $(BIN)/.installed ## Create .venv and install the package with pinned dependencies
 
-browser: ## Install Debian's headless Chromium for the browser tests (apt-get; root or sudo)
-	@command -v chromium >/dev/null 2>&1 || { \
+browser: install ## A headless Chromium for the browser tests: Debian's (apt-get, root or sudo), else Playwright's
+	@if command -v chromium >/dev/null 2>&1; then chromium --version; \
+	elif command -v apt-get >/dev/null 2>&1 && { [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1; }; then \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
-	@chromium --version
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null \
+	  && chromium --version; \
+	else $(BIN)/python -m playwright install chromium; fi
 
 report: install ## Validate data/sample and render its HTML reports into reports/sample
 	$(BIN)/engagement-analytics validate data/sample

@@ -7,6 +7,7 @@ Run with ``pytest -m browser tests/report``.
 import csv
 import os
 import re
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -17,7 +18,7 @@ from engagement_analytics.report import build_report
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = shutil.which("chromium")  # Debian's package (make browser); else Playwright's own
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -25,15 +26,16 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 @pytest.fixture(scope="session")
 def browser():
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: apt-get install -y chromium"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        executable = CHROMIUM or playwright.chromium.executable_path
+        if not Path(executable).exists():
+            message = "no headless Chromium: run `make browser`"
+            if os.environ.get("CI"):
+                pytest.fail(message)
+            pytest.skip(message)
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
 
