@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["arrow_isin", "distinct", "encode", "has_duplicates", "lower", "trim"]
+__all__ = ["arrow_isin", "distinct", "encode", "has_duplicates", "lower", "trim", "trim_to_missing"]
 
 
 def _arrow(series: pd.Series) -> pa.Array:
@@ -34,6 +34,15 @@ def _text_kernel(series: pd.Series, ascii_kernel, utf8_kernel) -> pd.Series:
 def trim(series: pd.Series) -> pd.Series:
     """``series.str.strip()`` for a string Series, through pyarrow."""
     return _text_kernel(series, pc.ascii_trim_whitespace, pc.utf8_trim_whitespace)
+
+
+def trim_to_missing(series: pd.Series) -> pd.Series:
+    """Trimmed strings, with cells left empty by the trim made missing (one pass in pyarrow)."""
+    array = _arrow(trim(series))
+    empty = pc.equal(array, "")
+    if pc.any(empty).as_py():
+        array = pc.if_else(empty, pa.scalar(None, pa.string()), array)
+    return pd.Series(array, index=series.index, dtype=series.dtype)
 
 
 def lower(series: pd.Series) -> pd.Series:

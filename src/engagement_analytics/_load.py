@@ -89,10 +89,14 @@ def load_bundle(
 
     # Tables are checked independently, two at a time: pyarrow's kernels release
     # the GIL, so the large tables overlap on a 2-core machine.
-    present = [name for name in TABLES if name in raw_tables]
+    # Largest first, so the two workers finish together (attendance and
+    # communications would otherwise queue behind each other).
+    present = sorted((name for name in TABLES if name in raw_tables),
+                     key=lambda name: -len(raw_tables[name].frame))
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = pool.map(lambda name: check_table(raw_tables[name], TABLES[name]), present)
-        checked: dict[str, CheckedTable] = dict(zip(present, results, strict=True))
+        results = dict(zip(present, pool.map(lambda name: check_table(raw_tables[name], TABLES[name]),
+                                             present), strict=True))
+    checked: dict[str, CheckedTable] = {name: results[name] for name in TABLES if name in results}
     for table in checked.values():
         check_references(table, checked)
 

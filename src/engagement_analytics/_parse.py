@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._arrow_ops import lower, trim
+from ._arrow_ops import lower, trim_to_missing
 from ._contract import ColumnSpec
 
 __all__ = ["ParsedColumn", "parse_column", "as_text"]
@@ -38,8 +38,7 @@ def as_text(series: pd.Series) -> pd.Series:
     """Cells as trimmed strings (NaN for empty), whatever the source format gave."""
     if not isinstance(series.dtype, pd.StringDtype):
         series = series.map(_cell_text, na_action="ignore").astype("str")
-    series = trim(series)
-    return series.mask(series == "")
+    return trim_to_missing(series)
 
 
 def _cell_text(value: object) -> object:
