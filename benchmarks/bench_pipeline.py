@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-TABLES = ("engagements", "stakeholders", "meetings", "attendance", "commitments", "communications")
+from engagement_analytics._contract import TABLES
 
 # step -> (target ratio to the DuckDB baseline, target peak memory in GB, what it includes)
 TARGETS = {

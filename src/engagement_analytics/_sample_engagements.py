@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._contract import OUTCOMES
 from ._sample_design import (
     CHALLENGED_SHARE_OF_NON_FAILED,
     CLOSE_FRACTION,
@@ -25,7 +26,8 @@ from ._sample_names import COMPANY_FORMS, COMPANY_HEADS, COMPANY_TRADES, PURPOSE
 from ._sample_time import choice_codes
 
 #: Outcome codes used internally, in the order of ``_contract.OUTCOMES``.
-OUTCOME_NAMES = ("success", "challenged", "failed")
+#: Outcome codes 0, 1, 2 of the plan, in the contract's order.
+OUTCOME_NAMES = OUTCOMES
 
 
 @dataclass

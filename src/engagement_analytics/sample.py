@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._contract import TABLES
 from ._sample_attendance import draw_attendance
 from ._sample_commitments import draw_commitments
 from ._sample_csv import write_csv
@@ -49,9 +50,7 @@ from ._sample_tables import (
 
 __all__ = ["SampleBundle", "generate", "planted_table", "truth_auc"]
 
-TABLE_NAMES = (
-    "engagements", "stakeholders", "meetings", "attendance", "commitments", "communications",
-)
+TABLE_NAMES = tuple(TABLES)
 
 
 @dataclass
