@@ -1,9 +1,10 @@
-"""Set operations on string columns through pyarrow's compute kernels.
+"""Column operations on string data through pyarrow's compute kernels.
 
-pandas 3's arrow-backed ``isin`` and ``duplicated`` walk Python objects for
-large inputs; on the 5-million-row attendance table of the large bundle that
-was most of the load time. These helpers take pandas Series and return numpy
-arrays, so callers stay in pandas.
+pandas 3 keeps text in pyarrow ``large_string`` chunked arrays. Working on
+those arrays directly (no cast, no combining of chunks, no Python objects)
+is what keeps loading the large bundle within a small factor of DuckDB: the
+kernels release the GIL and touch each value once. These helpers take pandas
+Series and return pandas Series or numpy arrays, so callers stay in pandas.
 """
 
 from __future__ import annotations
@@ -13,72 +14,153 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["arrow_isin", "distinct", "encode", "has_duplicates", "lower", "trim", "trim_to_missing"]
+__all__ = [
+    "arrow_isin",
+    "as_arrow",
+    "dictionary_codes",
+    "distinct",
+    "encode",
+    "has_duplicates",
+    "lower",
+    "lower_text",
+    "text_series",
+    "trim",
+    "trim_text",
+    "trim_to_missing",
+]
+
+_NULL_TEXT = pa.scalar(None, pa.large_string())
 
 
-def _arrow(series: pd.Series) -> pa.Array:
-    if series.dtype == object:
-        series = series.astype("str")
-    array = pa.array(series, from_pandas=True, type=pa.string())
-    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+def as_arrow(series: pd.Series) -> pa.ChunkedArray:
+    """The Series' values as a pyarrow text array (zero-copy for pandas' ``str`` dtype)."""
+    if not isinstance(series.dtype, pd.StringDtype) or series.dtype.storage != "pyarrow":
+        series = series.astype(pd.StringDtype("pyarrow", na_value=np.nan))
+    array = pa.array(series)
+    return array if isinstance(array, pa.ChunkedArray) else pa.chunked_array([array])
 
 
-def _text_kernel(series: pd.Series, ascii_kernel, utf8_kernel) -> pd.Series:
-    # The ASCII kernels are about 8x faster; use them when every value is ASCII.
-    array = _arrow(series)
-    all_ascii = pc.all(pc.string_is_ascii(array)).as_py() is not False
-    result = (ascii_kernel if all_ascii else utf8_kernel)(array)
-    return pd.Series(result, index=series.index, dtype=series.dtype)
+def text_series(array: pa.ChunkedArray | pa.Array, index: pd.Index) -> pd.Series:
+    """A pandas ``str`` Series wrapping a pyarrow text array."""
+    if array.type != pa.large_string():
+        array = array.cast(pa.large_string())
+    return pd.Series(array, index=index, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+
+
+def _all_ascii(array: pa.ChunkedArray) -> bool:
+    return pc.all(pc.string_is_ascii(array)).as_py() is not False
+
+
+#: What pyarrow's ASCII trim removes.
+_ASCII_WHITESPACE = (" ", "\t", "\n", "\v", "\f", "\r")
+
+
+def _has_edge_whitespace(array: pa.ChunkedArray) -> bool:
+    # Bitmaps only: far cheaper than writing a trimmed copy of every string.
+    for space in _ASCII_WHITESPACE:
+        for edge in (pc.starts_with, pc.ends_with):
+            if pc.any(edge(array, pattern=space)).as_py():
+                return True
+    return False
+
+
+def _trimmed(array: pa.ChunkedArray) -> pa.ChunkedArray:
+    if not _all_ascii(array):
+        return pc.utf8_trim_whitespace(array)  # also trims Unicode spaces
+    # The ASCII kernels are several times faster, and most exports need no trim at all.
+    return pc.ascii_trim_whitespace(array) if _has_edge_whitespace(array) else array
+
+
+def _lowered(array: pa.ChunkedArray) -> pa.ChunkedArray:
+    if _all_ascii(array):
+        # Most ids are lower-case already: checking is cheaper than rewriting.
+        # (a value without letters is not "lower", and simply gets lowered)
+        if pc.all(pc.ascii_is_lower(array)).as_py() is not False:
+            return array
+        return pc.ascii_lower(array)
+    return pc.utf8_lower(array)
+
+
+def trim_text(array: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Trimmed strings, with cells left empty by the trim made missing."""
+    array = _trimmed(array)
+    empty = pc.equal(array, "")
+    if pc.any(empty).as_py():
+        array = pc.if_else(empty, _NULL_TEXT.cast(array.type), array)
+    return array
 
 
 def trim(series: pd.Series) -> pd.Series:
     """``series.str.strip()`` for a string Series, through pyarrow."""
-    return _text_kernel(series, pc.ascii_trim_whitespace, pc.utf8_trim_whitespace)
+    return text_series(_trimmed(as_arrow(series)), series.index)
 
 
 def trim_to_missing(series: pd.Series) -> pd.Series:
     """Trimmed strings, with cells left empty by the trim made missing (one pass in pyarrow)."""
-    array = _arrow(trim(series))
-    empty = pc.equal(array, "")
-    if pc.any(empty).as_py():
-        array = pc.if_else(empty, pa.scalar(None, pa.string()), array)
-    return pd.Series(array, index=series.index, dtype=series.dtype)
+    return text_series(trim_text(as_arrow(series)), series.index)
 
 
 def lower(series: pd.Series) -> pd.Series:
     """``series.str.lower()`` for a string Series, through pyarrow."""
-    return _text_kernel(series, pc.ascii_lower, pc.utf8_lower)
+    return text_series(_lowered(as_arrow(series)), series.index)
+
+
+def lower_text(array: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Lower-cased strings (unchanged, without a copy, when they are lower-case already)."""
+    return _lowered(array)
 
 
 def arrow_isin(series: pd.Series, values: pd.Series) -> np.ndarray:
     """``series.isin(values)`` as a numpy bool array (missing is never in)."""
-    found = pc.is_in(_arrow(series), value_set=pc.unique(_arrow(values).drop_null()))
-    return found.fill_null(False).to_numpy(zero_copy_only=False)
+    found = pc.is_in(as_arrow(series), value_set=pc.unique(as_arrow(values).drop_null()))
+    return found.fill_null(False).to_numpy()
+
+
+def dictionary_codes(array: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+    """Integer codes (-1 for missing) of each value, and the distinct values they index."""
+    encoded = pc.dictionary_encode(array)
+    if encoded.num_chunks == 0:
+        return np.zeros(0, dtype=np.int32), pa.array([], array.type)
+    # One memo table serves every chunk, so all chunks carry the final
+    # dictionary; unifying (slow) is only needed if that ever changes.
+    dictionary = encoded.chunk(encoded.num_chunks - 1).dictionary
+    if any(len(chunk.dictionary) != len(dictionary) for chunk in encoded.chunks):
+        encoded = encoded.unify_dictionaries()
+        dictionary = encoded.chunk(0).dictionary
+    codes = pa.chunked_array([chunk.indices for chunk in encoded.chunks], type=pa.int32())
+    return codes.fill_null(-1).to_numpy(), dictionary
 
 
 def encode(series: pd.Series) -> tuple[np.ndarray, list[str]]:
     """Dictionary-encode: integer codes (-1 for missing) and the distinct values."""
-    encoded = pc.dictionary_encode(_arrow(series))
-    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-    return codes, encoded.dictionary.to_pylist()
+    codes, dictionary = dictionary_codes(as_arrow(series))
+    return codes, dictionary.to_pylist()
 
 
 def distinct(series: pd.Series) -> list[str]:
     """The distinct non-missing values."""
-    return pc.unique(_arrow(series).drop_null()).to_pylist()
+    return pc.unique(as_arrow(series).drop_null()).to_pylist()
 
 
 def has_duplicates(frame: pd.DataFrame, columns: list[str]) -> bool:
-    """Whether any two complete rows share the key ``columns`` (fast check)."""
+    """Whether any two complete rows share the key ``columns`` (fast check).
+
+    Sorting and comparing neighbours: for millions of distinct string keys it
+    is several times faster than hashing them.
+    """
     if len(columns) == 1:
-        array = _arrow(frame[columns[0]])
-        return pc.count_distinct(array).as_py() < len(array) - array.null_count
-    # Several columns: one int64 key from the columns' dictionary codes.
+        array = as_arrow(frame[columns[0]]).drop_null()
+        if len(array) < 2:
+            return False
+        ordered = array.take(pc.sort_indices(array))
+        return bool(pc.any(pc.equal(ordered.slice(1), ordered.slice(0, len(ordered) - 1))).as_py())
+    # Several columns: one int64 key from the columns' dictionary codes, sorted
+    # (sorting integers beats hashing or sorting millions of string pairs).
     key = np.zeros(len(frame), dtype=np.int64)
     complete = np.ones(len(frame), dtype=bool)
     for column in columns:
-        codes, uniques = encode(frame[column])
-        key = key * (len(uniques) + 1) + codes
+        codes, dictionary = dictionary_codes(as_arrow(frame[column]))
+        key = key * (len(dictionary) + 1) + codes
         complete &= codes >= 0
-    key = np.sort(key[complete])  # sorting beats hashing for 5 million distinct keys
+    key = np.sort(key[complete] if not complete.all() else key)
     return bool((key[1:] == key[:-1]).any())

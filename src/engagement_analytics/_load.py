@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._arrow_ops import distinct
+from ._arrow_ops import encode
 from ._bundle import Bundle, BundleError, LoadReport, Problem, TableCounts
 from ._contract import PERSON_COLUMNS, TABLES
 from ._pseudonymise import pseudonymise, resolve_key
@@ -116,7 +116,8 @@ def load_bundle(
     rejected_rows: dict[str, pd.DataFrame] = {}
     for name, table in checked.items():
         rejected = table.rejected_mask()
-        kept[name] = table.typed.loc[~rejected].reset_index(drop=True)
+        # Copying a clean table (the usual case) would only cost time and memory.
+        kept[name] = table.typed.loc[~rejected].reset_index(drop=True) if rejected.any() else table.typed
         if rejected.any() or table.raw.unparsable:
             rejected_rows[name] = _rejected_rows(table, rejected, keep_text=not pseudonymize)
         report.tables[name] = TableCounts(
@@ -183,11 +184,13 @@ def _protect_people(
     they hold a name, an e-mail address or a phone number: dropped, and listed
     in ``report.dropped_columns``.
     """
-    known = set(distinct(tables["stakeholders"]["person_id"]))
-    used: set[str] = set()
-    for name, column in _PERSON_USES.items():
-        if name in tables:
-            used.update(distinct(tables[name][column]))
+    # Each person column is dictionary-encoded once: its distinct ids serve the
+    # unknown-person count and the pseudonyms alike.
+    encoded = {(name, column): encode(frame[column]) for name, frame in tables.items()
+               for column in PERSON_COLUMNS[name] if column in frame.columns}
+    known = set(encoded["stakeholders", "person_id"][1])
+    used = {person for name, column in _PERSON_USES.items() if (name, column) in encoded
+            for person in encoded[name, column][1]}
     report.unknown_persons = len(used - known)
     if not pseudonymize:
         # Names are dropped unless asked for, pseudonyms or not.
@@ -212,7 +215,11 @@ def _protect_people(
     where = [(frames, name, column) for frames in (tables, rejected_rows)
              for name, frame in frames.items() for column in PERSON_COLUMNS[name]
              if column in frame.columns]
-    replaced = pseudonymise([frames[name][column] for frames, name, column in where], resolve_key(key))
+    replaced = pseudonymise(
+        [frames[name][column] for frames, name, column in where],
+        resolve_key(key),
+        encoded=[encoded.get((name, column)) if frames is tables else None for frames, name, column in where],
+    )
     for (frames, name, column), values in zip(where, replaced, strict=True):
         frames[name][column] = values
 

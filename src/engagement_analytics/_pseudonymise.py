@@ -38,13 +38,20 @@ def resolve_key(key: str | bytes | None) -> bytes:
     return key.encode() if isinstance(key, str) else key
 
 
-def pseudonymise(columns: list[pd.Series], key: bytes) -> list[pd.Series]:
+def pseudonymise(
+    columns: list[pd.Series],
+    key: bytes,
+    *,
+    encoded: list[tuple[np.ndarray, list[str]] | None] | None = None,
+) -> list[pd.Series]:
     """Replace each id by its keyed pseudonym, in every column alike.
 
     Ids arrive normalised (trimmed, lower-cased) from the parser. Each distinct
-    id is hashed once, however many columns and rows hold it.
+    id is hashed once, however many columns and rows hold it. ``encoded``
+    may give a column's :func:`encode` result, already computed by the caller.
     """
-    encoded = [encode(column) for column in columns]
+    given = encoded or [None] * len(columns)
+    encoded = [known if known is not None else encode(column) for column, known in zip(columns, given, strict=True)]
     pseudonym: dict[str, str] = {}
     for _, uniques in encoded:
         for person in uniques:
@@ -53,7 +60,7 @@ def pseudonymise(columns: list[pd.Series], key: bytes) -> list[pd.Series]:
     replaced = []
     for column, (codes, uniques) in zip(columns, encoded, strict=True):
         # Missing ids (-1) pick the trailing None.
-        lookup = pa.array([pseudonym[u] for u in uniques] + [None], type=pa.string())
+        lookup = pa.array([pseudonym[u] for u in uniques] + [None], type=pa.large_string())
         taken = pc.take(lookup, np.where(codes < 0, len(uniques), codes))
         replaced.append(pd.Series(taken, index=column.index, dtype="str"))
     return replaced

@@ -158,7 +158,8 @@ def _read_csv(file: Path, table: str) -> RawTable:
             file,
             parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(
-                column_types={name: pa.string() for name in header_line},
+                # large_string is pandas' own text storage: no copy into pandas.
+                column_types={name: pa.large_string() for name in header_line},
                 strings_can_be_null=True,
                 quoted_strings_can_be_null=True,
                 null_values=[""],
