@@ -48,6 +48,10 @@ CELL_RULES = [
     ("commitments", 0, "owner_side", "both", "must be one of: client, vendor"),
     ("commitments", 0, "phase", "pre-sales", "must be one of: sales, delivery"),
     ("commitments", 0, "due_date", "soon", "not a date"),
+    # An "open end" placeholder: outside the range pandas can hold, a bad cell, not a crash.
+    ("commitments", 0, "due_date", "9999-12-31", "not a date in YYYY-MM-DD form (years 1678 to 2261)"),
+    ("commitments", 0, "due_date", "２０２５-01-02", "not a date"),  # full-width digits
+    ("communications", 0, "sent_at", "2262-06-01T10:00:00Z", "not an ISO 8601 datetime"),
     ("commitments", 0, "status", "", "required value is empty"),
     ("commitments", 0, "done_on", "2025-01-02", "done_on is set but status is not done"),
     ("communications", 0, "engagement_id", "E9", "not found in engagements"),
