@@ -30,6 +30,7 @@ Conventions every signal follows (they are tested):
 from __future__ import annotations
 
 import functools
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -163,6 +164,16 @@ def _equals(values: pd.Series, value: str) -> np.ndarray:
     return (values == value).to_numpy(dtype=bool, na_value=False)
 
 
+def _filtered(columns: dict[str, np.ndarray], keep: np.ndarray) -> pd.DataFrame:
+    """The rows where ``keep`` holds, as a frame.
+
+    Each column is filtered on its own and the frame wraps the results without
+    copying: building the full frame first and then filtering it copies every
+    column twice, which on the attendance table cost more than the joins.
+    """
+    return pd.DataFrame({name: np.asarray(values)[keep] for name, values in columns.items()}, copy=False)
+
+
 class _PersonKeys:
     """Maps (engagement position, person_id) to an integer key; unknown ids get -1."""
 
@@ -192,7 +203,7 @@ def _prepare_people(stakeholders: pd.DataFrame, eng_ids: pd.Index, end: np.ndarr
     role = stakeholders["role"]
     is_client = _equals(stakeholders["side"], "client")
     is_champion = is_client & _equals(role, "champion")
-    rows = pd.DataFrame(
+    rows = _filtered(
         {
             "eng": eng,
             "pkey": persons.keys(eng, stakeholders["person_id"]),
@@ -203,8 +214,9 @@ def _prepare_people(stakeholders: pd.DataFrame, eng_ids: pd.Index, end: np.ndarr
             "champion": is_champion,
             # a champion has left when every champion row of theirs ended by the window end
             "champion_stays": is_champion & ~(left <= end[safe]),
-        }
-    )[named]
+        },
+        named,
+    )
     people = rows.groupby("pkey", sort=True).max()
     # a person named on both sides counts as client: the client side is what signals read
     people["vendor"] &= ~people["client"]
@@ -232,7 +244,7 @@ def _prepare_meetings(meetings: pd.DataFrame, eng_ids: pd.Index, start: np.ndarr
     from_start, upto_end = _window_of(eng, day, start, end)
     keep = from_start & upto_end
     organizer = meetings["organizer_id"]
-    frame = pd.DataFrame(
+    frame = _filtered(
         {
             "eng": eng,
             "day": day,
@@ -240,11 +252,12 @@ def _prepare_meetings(meetings: pd.DataFrame, eng_ids: pd.Index, start: np.ndarr
             "held": ~_equals(meetings["status"], "cancelled"),
             "organizer_given": organizer.notna().to_numpy(dtype=bool),
             **_flags_of(people, persons.keys(eng, organizer), prefix="organizer_"),
-        }
+        },
+        keep,
     )
     # meeting row number -> position among the kept meetings (-1 when out of window)
     kept_position = np.where(keep, np.cumsum(keep) - 1, -1)
-    return frame[keep].reset_index(drop=True), kept_position
+    return frame, kept_position
 
 
 def _prepare_invitations(attendance: pd.DataFrame, all_meeting_ids: pd.Series,
@@ -260,7 +273,7 @@ def _prepare_invitations(attendance: pd.DataFrame, all_meeting_ids: pd.Series,
     said_yes = attended_flag.fillna(False).to_numpy(dtype=bool)
     unknown_and_accepted = attended_flag.isna().to_numpy() & _equals(attendance["response"], "accepted")
     pkey = persons.keys(eng, attendance["person_id"])
-    frame = pd.DataFrame(
+    return _filtered(
         {
             "eng": eng,
             "meeting": meeting,
@@ -271,9 +284,9 @@ def _prepare_invitations(attendance: pd.DataFrame, all_meeting_ids: pd.Series,
             "attended": held & (said_yes | unknown_and_accepted),
             "declined": _equals(attendance["response"], "declined"),
             **_flags_of(people, pkey),
-        }
+        },
+        keep,
     )
-    return frame[keep].reset_index(drop=True)
 
 
 def _prepare_messages(communications: pd.DataFrame | None, eng_ids: pd.Index,
@@ -292,9 +305,9 @@ def _prepare_messages(communications: pd.DataFrame | None, eng_ids: pd.Index,
     from_start, upto_end = _window_of(eng, day, start, end)
     flags = _flags_of(people, persons.keys(eng, communications["from_id"]))
     in_window = from_start & upto_end
-    messages = pd.DataFrame(
-        {"eng": eng, "day": day, "from_client": flags["client"], "known": flags["known"]}
-    )[in_window]
+    messages = _filtered(
+        {"eng": eng, "day": day, "from_client": flags["client"], "known": flags["known"]}, in_window
+    )
 
     # a reply counts when sent in window; its parent was sent earlier, by the window end
     parent = positions(communications["in_reply_to"], communications["message_id"])
@@ -302,7 +315,7 @@ def _prepare_messages(communications: pd.DataFrame | None, eng_ids: pd.Index,
     is_reply = (parent >= 0) & in_window & flags["vendor"]
     is_reply &= upto_end[parent_safe] & flags["client"][parent_safe] & (eng[parent_safe] == eng)
     delay = np.clip(seconds - seconds[parent_safe], 0, None)  # clock skew: never negative
-    replies = pd.DataFrame({"eng": eng, "seconds": seconds, "delay": delay})[is_reply]
+    replies = _filtered({"eng": eng, "seconds": seconds, "delay": delay}, is_reply)
     return messages, replies
 
 
@@ -317,7 +330,7 @@ def _prepare_commitments(commitments: pd.DataFrame | None, eng_ids: pd.Index,
     done = day_numbers(commitments["done_on"])
     # done after the window end means not done as of then (the as-of rule)
     done = np.where(done <= end[safe], done, np.nan)
-    frame = pd.DataFrame(
+    return _filtered(
         {
             "eng": eng,
             "client": _equals(commitments["owner_side"], "client"),
@@ -325,9 +338,9 @@ def _prepare_commitments(commitments: pd.DataFrame | None, eng_ids: pd.Index,
             "sales": _equals(commitments["phase"], "sales"),
             "due_day": day_numbers(commitments["due_date"]),
             "done_day": done,
-        }
+        },
+        keep,
     )
-    return frame[keep]
 
 
 def prepare(bundle: object, windows: pd.DataFrame) -> Prepared:
@@ -346,12 +359,13 @@ def prepare(bundle: object, windows: pd.DataFrame) -> Prepared:
     meetings, kept_position = _prepare_meetings(
         bundle.meetings, eng_ids, start, end, people, persons
     )
-    invitations = _prepare_invitations(
-        bundle.attendance, bundle.meetings["meeting_id"], meetings, kept_position, people, persons
-    )
-    messages, replies = _prepare_messages(
-        bundle.communications, eng_ids, start, end, people, persons
-    )
+    # Invitations and messages are independent, and most of their time is in
+    # Arrow's hash joins, which release the GIL: two threads overlap them.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        invited = pool.submit(_prepare_invitations, bundle.attendance, bundle.meetings["meeting_id"],
+                              meetings, kept_position, people, persons)
+        messages, replies = _prepare_messages(bundle.communications, eng_ids, start, end, people, persons)
+        invitations = invited.result()
     unknown_rows = {
         "attendance": int((~invitations["known"]).sum()),
         "meetings (organizer)": int((meetings["organizer_given"] & ~meetings["organizer_known"]).sum()),

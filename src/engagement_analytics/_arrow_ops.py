@@ -142,11 +142,14 @@ def distinct(series: pd.Series) -> list[str]:
     return pc.unique(as_arrow(series).drop_null()).to_pylist()
 
 
-def has_duplicates(frame: pd.DataFrame, columns: list[str]) -> bool:
+def has_duplicates(frame: pd.DataFrame, columns: list[str],
+                   codes: dict[str, tuple[np.ndarray, pa.Array]] | None = None) -> bool:
     """Whether any two complete rows share the key ``columns`` (fast check).
 
     Sorting and comparing neighbours: for millions of distinct string keys it
-    is several times faster than hashing them.
+    is several times faster than hashing them. For a key of several columns,
+    each column's :func:`dictionary_codes` are stored in ``codes`` (when
+    given) for later use.
     """
     if len(columns) == 1:
         array = as_arrow(frame[columns[0]]).drop_null()
@@ -159,8 +162,10 @@ def has_duplicates(frame: pd.DataFrame, columns: list[str]) -> bool:
     key = np.zeros(len(frame), dtype=np.int64)
     complete = np.ones(len(frame), dtype=bool)
     for column in columns:
-        codes, dictionary = dictionary_codes(as_arrow(frame[column]))
-        key = key * (len(dictionary) + 1) + codes
-        complete &= codes >= 0
+        column_codes, dictionary = dictionary_codes(as_arrow(frame[column]))
+        if codes is not None:
+            codes[column] = (column_codes, dictionary)
+        key = key * (len(dictionary) + 1) + column_codes
+        complete &= column_codes >= 0
     key = np.sort(key[complete] if not complete.all() else key)
     return bool((key[1:] == key[:-1]).any())

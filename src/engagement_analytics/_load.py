@@ -129,8 +129,12 @@ def load_bundle(
         report.naive_datetimes.update(table.naive)
         report.defaults_applied.update(table.defaulted)
 
+    # A person column's codes from the key check still hold where no row was rejected.
+    known_codes = {(name, column): (codes, dictionary.to_pylist())
+                   for name, table in checked.items() if kept[name] is table.typed
+                   for column, (codes, dictionary) in table.codes.items() if column in PERSON_COLUMNS[name]}
     _protect_people(kept, rejected_rows, pseudonymize=pseudonymize, key=pseudonym_key,
-                    keep_names=keep_names, report=report)
+                    keep_names=keep_names, report=report, known_codes=known_codes)
     if pseudonymize:
         report.problems = _masked(report.problems, report.dropped_columns)
     return Bundle(
@@ -176,6 +180,7 @@ def _protect_people(
     key: str | bytes | None,
     keep_names: bool,
     report: LoadReport,
+    known_codes: dict[tuple[str, str], tuple[np.ndarray, list[str]]],
 ) -> None:
     """Count unknown persons; by default pseudonymise person ids and drop names.
 
@@ -186,8 +191,13 @@ def _protect_people(
     """
     # Each person column is dictionary-encoded once: its distinct ids serve the
     # unknown-person count and the pseudonyms alike.
-    encoded = {(name, column): encode(frame[column]) for name, frame in tables.items()
-               for column in PERSON_COLUMNS[name] if column in frame.columns}
+    wanted = [(name, column) for name, frame in tables.items()
+              for column in PERSON_COLUMNS[name] if column in frame.columns]
+    missing = [entry for entry in wanted if entry not in known_codes]
+    # Arrow's hashing releases the GIL: two columns at a time.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        computed = pool.map(lambda entry: encode(tables[entry[0]][entry[1]]), missing)
+        encoded = {**known_codes, **dict(zip(missing, computed, strict=True))}
     known = set(encoded["stakeholders", "person_id"][1])
     used = {person for name, column in _PERSON_USES.items() if (name, column) in encoded
             for person in encoded[name, column][1]}

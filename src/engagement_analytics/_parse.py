@@ -116,8 +116,22 @@ def _parse_string(series: pd.Series, spec: ColumnSpec) -> ParsedColumn:
     return ParsedColumn(text_series(text, series.index), np.zeros(len(series), dtype=bool), "")
 
 
+def _folded(series: pd.Series) -> pa.ChunkedArray:
+    """Trimmed, lower-cased text (empty as missing) of a column with few distinct values.
+
+    The distinct values are normalised and spread back to the rows; when they
+    need nothing (the usual case) the column is used as it is, uncopied.
+    """
+    raw = _raw_text(series)
+    distinct = pc.unique(raw)
+    folded = lower_text(trim_text(pa.chunked_array([distinct])))
+    if folded.equals(pa.chunked_array([distinct])):
+        return raw
+    return folded.chunk(0).take(pc.index_in(raw, value_set=distinct))
+
+
 def _parse_enum(series: pd.Series, spec: ColumnSpec) -> ParsedColumn:
-    text = lower_text(_text(series))
+    text = _folded(series)
     bad = pc.and_(pc.is_valid(text), pc.invert(pc.is_in(text, value_set=pa.array(spec.values, text.type))))
     if pc.any(bad).as_py():
         text = pc.if_else(bad, pa.scalar(None, text.type), text)
@@ -201,7 +215,7 @@ def _parse_bool(series: pd.Series, spec: ColumnSpec) -> ParsedColumn:
     rule = "not a boolean (true/false, yes/no, 1/0)"
     if pd.api.types.is_bool_dtype(series.dtype):
         return ParsedColumn(series.astype("boolean"), np.zeros(len(series), dtype=bool), rule)
-    text = lower_text(_text(series))
+    text = _folded(series)
     true = _mask(pc.is_in(text, value_set=pa.array(_TRUE, text.type)))
     false = _mask(pc.is_in(text, value_set=pa.array(_FALSE, text.type)))
     values = pd.Series(pd.arrays.BooleanArray(true, ~(true | false)), index=series.index)

@@ -50,6 +50,8 @@ class CheckedTable:
     issues: list[_Issue] = field(default_factory=list)
     naive: dict[str, int] = field(default_factory=dict)
     defaulted: dict[str, int] = field(default_factory=dict)
+    # Dictionary codes of typed columns computed by the key check, kept for reuse.
+    codes: dict[str, tuple[np.ndarray, object]] = field(default_factory=dict)
 
     def add(self, mask: np.ndarray | pd.Series, column: str | None, rule: str, **extra) -> None:
         positions = np.flatnonzero(np.asarray(mask, dtype=bool))
@@ -130,7 +132,7 @@ def check_table(raw: RawTable, spec: TableSpec) -> CheckedTable:
 
 
 def _check_unique(checked: CheckedTable, key: tuple[str, ...]) -> None:
-    if not has_duplicates(checked.typed, list(key)):
+    if not has_duplicates(checked.typed, list(key), codes=checked.codes):
         return
     keys = checked.typed[list(key)]
     complete = keys.notna().all(axis=1).to_numpy()

@@ -97,17 +97,15 @@ class WindowSpec:
 
 def _data_horizon(bundle: object) -> float:
     """The latest day any dated row of the bundle mentions (closed dates excluded)."""
-    candidates = [day_numbers(bundle.engagements["start_date"]), day_numbers(bundle.meetings["start"])]
+    columns = [bundle.engagements["start_date"], bundle.meetings["start"]]
     if bundle.commitments is not None:
-        candidates += [
-            day_numbers(bundle.commitments["made_on"]),
-            day_numbers(bundle.commitments["done_on"]),
-        ]
+        columns += [bundle.commitments["made_on"], bundle.commitments["done_on"]]
     if bundle.communications is not None:
-        candidates.append(day_numbers(bundle.communications["sent_at"]))
-    days = np.concatenate(candidates)
-    days = days[~np.isnan(days)]
-    return float(days.max()) if days.size else 0.0
+        columns.append(bundle.communications["sent_at"])
+    # The latest value of each column first: one day number per column, not per row.
+    latest = [day_numbers(column.iloc[[int(column.argmax())]]) for column in columns
+              if column.notna().any()]
+    return float(np.max(np.concatenate(latest))) if latest else 0.0
 
 
 def window_spec(
