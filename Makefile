@@ -58,7 +58,7 @@ large: install ## Generate the large benchmark bundle into data/large (never com
 	$(BIN)/engagement-analytics sample --out data/large --n 20000 --seed 7
 
 benchmark: install ## Load, signals, drivers and adapter benchmarks (needs `make large`)
-	$(BIN)/python benchmarks/bench_pipeline.py data/large
+	$(BIN)/python benchmarks/bench_pipeline.py data/large --repeat 3
 	$(BIN)/python benchmarks/bench_adapters.py
 
 constraints: install ## Re-pin requirements/constraints.txt from the current .venv
