@@ -38,7 +38,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ._contract import MEETING_KINDS
+from ._contract import MEETING_KINDS, utc_offset_column
 from ._windows import SECONDS_PER_DAY, day_numbers, epoch_seconds
 
 __all__ = ["CLIENT_DEPENDENT", "FAMILY_FUNCTIONS", "Prepared", "prepare"]
@@ -48,7 +48,7 @@ SESSION_KINDS = tuple(KIND[k] for k in ("workshop", "demo", "training"))
 RECENT_DAYS = 28  # "the last four weeks" of going_dark
 DISCOVERY_DAYS = 21  # "the first three weeks" of discovery
 INSTANT_REPLY_SECONDS = 15 * 60
-BUSINESS_HOURS = (8, 18)  # [from, to) UTC, Monday to Friday
+BUSINESS_HOURS = (8, 18)  # [from, to) on the sender's clock, Monday to Friday
 PERSON_FLAGS = ("client", "vendor", "sponsor", "change_agent", "champion")
 BLOCK_DAYS = 30  # the "month" of stakeholder_breadth
 
@@ -105,7 +105,8 @@ class Prepared:
     messages : DataFrame
         Messages in window: ``eng, day, seconds, from_client``.
     replies : DataFrame
-        Vendor replies in window to client messages: ``eng, seconds, delay``.
+        Vendor replies in window to client messages: ``eng, seconds, local_seconds, delay``
+        (``local_seconds``: on the sender's wall clock).
     commitments : DataFrame
         Commitments made by the window end: ``eng, client, vendor, sales,
         due_day, done_day``.
@@ -298,7 +299,7 @@ def _prepare_messages(communications: pd.DataFrame | None, eng_ids: pd.Index,
             {"eng": empty, "day": empty.astype(float), "from_client": empty.astype(bool),
              "known": empty.astype(bool)}
         )
-        return messages, pd.DataFrame({"eng": empty, "seconds": [], "delay": []})
+        return messages, pd.DataFrame({"eng": empty, "seconds": [], "local_seconds": [], "delay": []})
     eng = positions(communications["engagement_id"], eng_ids)
     seconds = epoch_seconds(communications["sent_at"])
     day = np.floor(seconds / SECONDS_PER_DAY)
@@ -315,7 +316,14 @@ def _prepare_messages(communications: pd.DataFrame | None, eng_ids: pd.Index,
     is_reply = (parent >= 0) & in_window & flags["vendor"]
     is_reply &= upto_end[parent_safe] & flags["client"][parent_safe] & (eng[parent_safe] == eng)
     delay = np.clip(seconds - seconds[parent_safe], 0, None)  # clock skew: never negative
-    replies = _filtered({"eng": eng, "seconds": seconds, "delay": delay}, is_reply)
+    # Business hours are the sender's: the wall clock of the offset sent_at was
+    # written with (UTC when none was given).
+    offset_column = utc_offset_column("sent_at")
+    offset_minutes = (communications[offset_column].to_numpy(dtype="float64", na_value=np.nan)
+                      if offset_column in communications.columns else np.zeros(len(seconds)))
+    local_seconds = seconds + np.nan_to_num(offset_minutes) * 60
+    replies = _filtered({"eng": eng, "seconds": seconds, "local_seconds": local_seconds, "delay": delay},
+                        is_reply)
     return messages, replies
 
 
@@ -531,9 +539,9 @@ def commitment_reciprocity(p: Prepared) -> dict[str, np.ndarray]:
 def reactivity(p: Prepared) -> dict[str, np.ndarray]:
     r, m = p.replies, p.meetings
     eng = r["eng"].to_numpy()
-    seconds = r["seconds"].to_numpy(dtype="float64")
-    weekday = (np.floor(seconds / SECONDS_PER_DAY) + 3) % 7  # 1970-01-01 was a Thursday
-    hour = (seconds % SECONDS_PER_DAY) / 3600
+    local_seconds = r["local_seconds"].to_numpy(dtype="float64")
+    weekday = (np.floor(local_seconds / SECONDS_PER_DAY) + 3) % 7  # 1970-01-01 was a Thursday
+    hour = (local_seconds % SECONDS_PER_DAY) / 3600
     in_hours = (weekday < 5) & (hour >= BUSINESS_HOURS[0]) & (hour < BUSINESS_HOURS[1])
     instant = r["delay"].to_numpy(dtype="float64") <= INSTANT_REPLY_SECONDS
     median_hours = (r["delay"] / 3600).groupby(r["eng"]).median()

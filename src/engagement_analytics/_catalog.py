@@ -128,7 +128,8 @@ SIGNALS: tuple[SignalSpec, ...] = (
         "vendor_instant_or_after_hours_reply_share", "reactivity", HIGHER, "share",
         ("stakeholders", "communications"),
         "Share of the vendor's answers to client messages sent within 15 minutes or "
-        "outside business hours (Monday-Friday 08:00-18:00 UTC).",
+        "outside business hours (Monday-Friday 08:00-18:00 on the sender's clock, "
+        "from the offset of sent_at; UTC where none is given).",
     ),
     SignalSpec(
         "client_adhoc_meetings_per_week", "reactivity", HIGHER, "per week",

@@ -31,6 +31,7 @@ __all__ = [
     "TableSpec",
     "TABLES",
     "PERSON_COLUMNS",
+    "utc_offset_column",
     "OUTCOMES",
     "MEETING_KINDS",
 ]
@@ -265,3 +266,11 @@ PERSON_COLUMNS: dict[str, tuple[str, ...]] = {
     name: tuple(c.name for c in spec.columns if c.personal and c.name != "name")
     for name, spec in TABLES.items()
 }
+
+
+def utc_offset_column(column: str) -> str:
+    """The column the loader derives from datetime ``column``: the UTC offset each value was
+    written with, in minutes (NaN where none was given). Converting to UTC loses the
+    writer's wall clock; signals that judge working hours need it back.
+    """
+    return f"{column}_utc_offset_minutes"

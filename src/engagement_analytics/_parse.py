@@ -46,6 +46,8 @@ class ParsedColumn:
     bad: np.ndarray  # cells given but invalid for the type
     rule: str  # what a bad cell breaks, in words
     naive: int = 0  # datetimes without offset, read as UTC
+    # datetimes: the UTC offset each cell was written with, in minutes (NaN without one)
+    utc_offset_minutes: pd.Series | None = None
     defaulted: int = 0  # empty cells filled with the contract default
 
 
@@ -182,10 +184,16 @@ def _clock_values(parts: pd.Series) -> np.ndarray:
 
 
 def _rest_values(parts: pd.Series) -> np.ndarray:
-    """Each ":05.25+01:00" (seconds, fraction and offset, all optional) as a shift, and if it has an offset."""
+    """Each ":05.25+01:00" (seconds, fraction and offset, all optional) as a shift, and its offset.
+
+    ``shift`` is the time after midnight UTC; ``offset`` is local minus UTC
+    (NaT without an offset), so the writer's wall clock can be recovered.
+    """
     shift = _since("2000-01-01T00:00", parts, _REST_PATTERN)
     with_offset = parts.str.contains(_OFFSET_PATTERN, regex=True).fillna(False).astype(bool).to_numpy()
-    return np.rec.fromarrays([shift, with_offset], names=["shift", "with_offset"])
+    local = _since("2000-01-01T00:00", parts.str.replace(_OFFSET_PATTERN, "", regex=True), _REST_PATTERN)
+    offset = np.where(with_offset, local - shift, np.timedelta64("NaT"))
+    return np.rec.fromarrays([shift, with_offset, offset], names=["shift", "with_offset", "offset"])
 
 
 def _parse_datetime(series: pd.Series, spec: ColumnSpec) -> ParsedColumn:
@@ -193,11 +201,14 @@ def _parse_datetime(series: pd.Series, spec: ColumnSpec) -> ParsedColumn:
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         naive = series.dt.tz is None
         values = series.dt.tz_localize("UTC") if naive else series.dt.tz_convert("UTC")
+        offset = (pd.Series(np.nan, index=series.index) if naive else
+                  (series.dt.tz_localize(None) - values.dt.tz_localize(None)).dt.total_seconds() / 60)
         return ParsedColumn(
             values.astype("datetime64[ns, UTC]"),
             np.zeros(len(series), dtype=bool),
             rule,
             naive=int(series.notna().sum()) if naive else 0,
+            utc_offset_minutes=offset.astype("float64"),
         )
     text = _text(series)
     days = _by_distinct(pc.utf8_slice_codeunits(text, 0, 10), _date_values)
@@ -208,7 +219,9 @@ def _parse_datetime(series: pd.Series, spec: ColumnSpec) -> ParsedColumn:
     given = _mask(pc.is_valid(text))
     bad = given & values.isna().to_numpy()
     naive = int((~bad & given & ~rests["with_offset"]).sum())
-    return ParsedColumn(values.astype("datetime64[ns, UTC]"), bad, rule, naive=naive)
+    offset = pd.Series(rests["offset"], index=series.index).where(~bad).dt.total_seconds() / 60
+    return ParsedColumn(values.astype("datetime64[ns, UTC]"), bad, rule, naive=naive,
+                        utc_offset_minutes=offset.astype("float64"))
 
 
 def _parse_bool(series: pd.Series, spec: ColumnSpec) -> ParsedColumn:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from ._arrow_ops import arrow_isin, has_duplicates
 from ._bundle import BundleError, Problem
-from ._contract import CLIENT_ROLES, VENDOR_ROLES, TableSpec
+from ._contract import CLIENT_ROLES, VENDOR_ROLES, TableSpec, utc_offset_column
 from ._parse import parse_column
 from ._read import RawTable
 
@@ -120,6 +120,8 @@ def check_table(raw: RawTable, spec: TableSpec) -> CheckedTable:
             checked.add(parsed.values.isna().to_numpy() & ~parsed.bad, col.name, "required value is empty")
         if parsed.naive:
             checked.naive[f"{spec.name}.{col.name}"] = parsed.naive
+        if parsed.utc_offset_minutes is not None:
+            columns[utc_offset_column(col.name)] = parsed.utc_offset_minutes
         if parsed.defaulted:
             checked.defaulted[f"{spec.name}.{col.name}"] = parsed.defaulted
     extras = {name: frame[name] for name in frame.columns if name not in columns}

@@ -59,6 +59,11 @@ def test_datetimes_parsed_by_parts_equal_pandas_on_whole_strings():
     np.testing.assert_array_equal(parsed.bad, (text.notna() & expected.isna()).to_numpy())
     has_offset = text.str.contains(r"(?:[Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)$").fillna(False).astype(bool)
     assert parsed.naive == int((expected.notna() & ~has_offset).sum())
+    # The offset each valid cell was written with, as pandas reads it from that cell alone.
+    valid = expected.notna() & has_offset
+    written = [pd.Timestamp(cell).utcoffset().total_seconds() / 60 for cell in text[valid]]
+    np.testing.assert_array_equal(parsed.utc_offset_minutes[valid].to_numpy(), written)
+    assert parsed.utc_offset_minutes[~valid].isna().all()
 
 
 def test_dates_parsed_once_per_distinct_value_equal_pandas():
