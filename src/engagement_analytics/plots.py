@@ -43,12 +43,13 @@ from ._plot_numbers import (
     portfolio_numbers,
     trajectory_numbers,
 )
-from ._plot_sections import comparison_summary, family_trajectory, lead_signal
+from ._plot_sections import FamilySection, comparison_summary, family_section, family_trajectory, lead_signal
 from ._plot_theme import FAMILY_COLORS, TEMPLATE, escape
 
 __all__ = [
     "DECIMALS",
     "FAMILY_COLORS",
+    "FamilySection",
     "TEMPLATE",
     "auc_figure",
     "auc_numbers",
@@ -62,6 +63,7 @@ __all__ = [
     "distribution_figure",
     "distribution_numbers",
     "escape",
+    "family_section",
     "family_trajectory",
     "forest_figure",
     "forest_numbers",

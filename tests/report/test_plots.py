@@ -256,3 +256,27 @@ def test_outcome_groups_leave_out_engagements_closed_before_their_window_ended()
     # A closed on 02-01 before its window end (03-01); C closed on its window's last day.
     assert groups.to_dict() == {"B": "failed", "D": "active"}
     assert len(plots.outcome_groups(engagements)) == 4
+
+
+def test_family_section_says_so_in_words_when_there_is_nothing_to_draw():
+    from IPython.display import Markdown
+
+    # Signals of a family measured in one group only: no lead signal, no pair to follow.
+    table = pd.DataFrame(
+        {"effort_estimate_to_sold_ratio": [1.2, 1.4, np.nan, np.nan],
+         "sales_promises_per_100_sold_days": [np.nan] * 4,
+         "deliverables_per_sold_day": [np.nan] * 4},
+        index=pd.Index(["A", "B", "C", "D"], name="engagement_id"),
+    )
+    groups = pd.Series(["failed", "failed", "other closed", "other closed"], index=table.index)
+    from engagement_analytics import signals
+
+    section = plots.family_section(None, table, groups, catalog=signals.catalog(),
+                                   family="overselling", event="failed")
+    assert section.lead is None and section.distribution is None and section.trajectory.empty
+    assert isinstance(section.distribution_figure(), Markdown)
+    assert "measured in both groups" in section.distribution_figure().data
+    assert "No failing and healthy pair" in section.trajectory_figure().data
+    assert section.distribution_text() == "" and section.trajectory_text() == ""
+    assert section.comparison_figure().layout.title.text.startswith("Overselling: failed vs other")
+    assert "No signal here was measured in both groups" in section.summary
