@@ -12,7 +12,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ._plot_figures import comparison_figure, distribution_figure, trajectory_figure
-from ._plot_numbers import DECIMALS, comparison_numbers, contrasting_pair, distribution_numbers, trajectory_numbers
+from ._plot_numbers import (
+    DECIMALS,
+    comparison_numbers,
+    contrasting_pair,
+    distribution_numbers,
+    trajectory_numbers,
+)
 
 __all__ = ["FamilySection", "comparison_summary", "family_section", "family_trajectory", "lead_signal"]
 

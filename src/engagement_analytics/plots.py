@@ -43,7 +43,13 @@ from ._plot_numbers import (
     portfolio_numbers,
     trajectory_numbers,
 )
-from ._plot_sections import FamilySection, comparison_summary, family_section, family_trajectory, lead_signal
+from ._plot_sections import (
+    FamilySection,
+    comparison_summary,
+    family_section,
+    family_trajectory,
+    lead_signal,
+)
 from ._plot_theme import FAMILY_COLORS, TEMPLATE, escape
 
 __all__ = [
