@@ -141,3 +141,13 @@ def test_duplicate_keys_found_by_sorting_match_pandas_duplicated(columns):
         complete = frame[columns].dropna()
         expected = bool(complete.duplicated().any())
         assert has_duplicates(frame, columns) is expected, (n, alphabet)
+
+
+def test_native_datetimes_keep_the_offset_of_their_own_zone():
+    # Parquet or XLSX can carry zoned timestamps: Paris is +60 in winter and +120 in summer.
+    zoned = pd.Series(pd.to_datetime(["2025-01-08 09:00", "2025-07-08 09:00", None]).tz_localize("Europe/Paris"))
+    parsed = parse_column(zoned, _spec("communications", "sent_at"))
+    assert parsed.values.dt.hour.tolist()[:2] == [8, 7]
+    assert parsed.utc_offset_minutes.tolist()[:2] == [60.0, 120.0] and np.isnan(parsed.utc_offset_minutes[2])
+    naive = parse_column(zoned.dt.tz_localize(None), _spec("communications", "sent_at"))
+    assert naive.utc_offset_minutes.isna().all() and naive.naive == 2
