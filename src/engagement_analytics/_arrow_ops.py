@@ -51,24 +51,26 @@ def _all_ascii(array: pa.ChunkedArray) -> bool:
     return pc.all(pc.string_is_ascii(array)).as_py() is not False
 
 
-#: What pyarrow's ASCII trim removes.
-_ASCII_WHITESPACE = (" ", "\t", "\n", "\v", "\f", "\r")
+#: ASCII characters that Unicode, pyarrow's UTF-8 trim and Python's ``str.strip``
+#: count as whitespace (the file and group separators \x1c-\x1f included).
+_ASCII_WHITESPACE = (" ", "\t", "\n", "\v", "\f", "\r", "\x1c", "\x1d", "\x1e", "\x1f")
 
 
 def _has_edge_whitespace(array: pa.ChunkedArray) -> bool:
     # Bitmaps only: far cheaper than writing a trimmed copy of every string.
-    for space in _ASCII_WHITESPACE:
-        for edge in (pc.starts_with, pc.ends_with):
-            if pc.any(edge(array, pattern=space)).as_py():
-                return True
-    return False
+    # A value sorting below "!" starts with a space or a control character.
+    if pc.any(pc.less(array, "!")).as_py():
+        return True
+    return any(pc.any(pc.ends_with(array, pattern=space)).as_py() for space in _ASCII_WHITESPACE)
 
 
 def _trimmed(array: pa.ChunkedArray) -> pa.ChunkedArray:
-    if not _all_ascii(array):
-        return pc.utf8_trim_whitespace(array)  # also trims Unicode spaces
-    # The ASCII kernels are several times faster, and most exports need no trim at all.
-    return pc.ascii_trim_whitespace(array) if _has_edge_whitespace(array) else array
+    # Most exports need no trim at all; checking is cheaper than copying. One
+    # trim (UTF-8) serves every column, so what counts as blank never depends
+    # on what else the column holds.
+    if _all_ascii(array) and not _has_edge_whitespace(array):
+        return array
+    return pc.utf8_trim_whitespace(array)
 
 
 def _lowered(array: pa.ChunkedArray) -> pa.ChunkedArray:

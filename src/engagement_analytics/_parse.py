@@ -151,6 +151,18 @@ def _by_distinct(text: pa.ChunkedArray, parse) -> np.ndarray:
     return parsed[np.where(codes < 0, len(dictionary), codes)]
 
 
+def _within_range(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Naive timestamps (any unit) as datetime64[ns], and which were outside its range.
+
+    Parquet and XLSX carry real timestamps, in units that reach far beyond
+    what nanoseconds hold (a "9999-12-31" placeholder): those become bad cells.
+    """
+    seconds = values.astype("datetime64[s]")  # seconds reach any year: safe to compare
+    outside = (seconds.notna() & ~seconds.between(_FIRST_DAY, _LAST_DAY + pd.Timedelta(days=1),
+                                                  inclusive="left")).to_numpy()
+    return values.where(~outside).astype("datetime64[ns]"), outside
+
+
 def _date_values(text: pd.Series) -> np.ndarray:
     """Each "YYYY-MM-DD" as datetime64[ns] (NaT if not a real day, or outside pandas' range)."""
     shaped = text.str.fullmatch(_DATE_PATTERN).fillna(False).astype(bool)
@@ -163,8 +175,8 @@ def _parse_date(series: pd.Series, spec: ColumnSpec) -> ParsedColumn:
     rule = _DATE_RULE
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
         values = series.dt.tz_localize(None) if series.dt.tz is not None else series
-        values = values.dt.normalize().astype("datetime64[ns]")
-        return ParsedColumn(values, np.zeros(len(series), dtype=bool), rule)
+        values, bad = _within_range(values.dt.normalize())
+        return ParsedColumn(values, bad, rule)
     text = _text(series)
     values = pd.Series(_by_distinct(text, _date_values), index=series.index)
     bad = _mask(pc.is_valid(text)) & values.isna().to_numpy()
@@ -203,12 +215,13 @@ def _parse_datetime(series: pd.Series, spec: ColumnSpec) -> ParsedColumn:
         values = series.dt.tz_localize("UTC") if naive else series.dt.tz_convert("UTC")
         offset = (pd.Series(np.nan, index=series.index) if naive else
                   (series.dt.tz_localize(None) - values.dt.tz_localize(None)).dt.total_seconds() / 60)
+        utc, bad = _within_range(values.dt.tz_localize(None))
         return ParsedColumn(
-            values.astype("datetime64[ns, UTC]"),
-            np.zeros(len(series), dtype=bool),
+            utc.dt.tz_localize("UTC"),
+            bad,
             rule,
-            naive=int(series.notna().sum()) if naive else 0,
-            utc_offset_minutes=offset.astype("float64"),
+            naive=int((series.notna().to_numpy() & ~bad).sum()) if naive else 0,
+            utc_offset_minutes=offset.where(~bad).astype("float64"),
         )
     text = _text(series)
     days = _by_distinct(pc.utf8_slice_codeunits(text, 0, 10), _date_values)

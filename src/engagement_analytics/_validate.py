@@ -104,6 +104,18 @@ def check_table(raw: RawTable, spec: TableSpec) -> CheckedTable:
                 for name in missing
             ]
         )
+    reserved = [utc_offset_column(c.name) for c in spec.columns
+                if c.type == "datetime" and utc_offset_column(c.name) in frame.columns]
+    if reserved:
+        # The loader writes these columns itself: a given one would be lost.
+        raise BundleError(
+            [
+                Problem(spec.name, raw.file, 1, name, None,
+                        "column name is reserved: the loader derives it from the datetime column "
+                        f"'{name.removesuffix('_utc_offset_minutes')}'; rename it")
+                for name in reserved
+            ]
+        )
     columns: dict[str, pd.Series] = {}
     checked = CheckedTable(raw, spec, pd.DataFrame())
     for col in spec.columns:

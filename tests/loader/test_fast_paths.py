@@ -81,14 +81,24 @@ def test_dates_parsed_once_per_distinct_value_equal_pandas():
     np.testing.assert_array_equal(parsed.bad, (text.notna() & expected.isna()).to_numpy())
 
 
-@pytest.mark.parametrize("edge", [" ", "\t", "\n", "\r", "\v", "\f", "\u00a0", "\u2003"])
+@pytest.mark.parametrize("edge", [" ", "\t", "\n", "\r", "\v", "\f", "\x1c", "\x1f", "\x85", "\u00a0",
+                                  "\u2003", "\u3000"])
 @pytest.mark.parametrize("where", ["left", "right", "both"])
-def test_trim_removes_each_kind_of_edge_whitespace_like_str_strip(edge, where):
-    clean = ["a@b.example", "c d", "", None, "x"] * 3
+@pytest.mark.parametrize("rest", ["ascii", "non-ascii"])
+def test_trim_removes_each_kind_of_edge_whitespace_like_str_strip(edge, where, rest):
+    # The other cells must not change the verdict: an all-ASCII column and one
+    # with an accented value take different paths through pyarrow.
+    clean = ["a@b.example", "c d", "", None, "x" if rest == "ascii" else "é"] * 3
     padded = (edge if where != "right" else "") + "Mixed Case" + (edge if where != "left" else "")
     raw = pd.Series(clean + [padded, edge, edge * 2], dtype="str")
     expected = raw.str.strip().replace("", np.nan)
     pd.testing.assert_series_equal(trim_to_missing(raw), expected)
+
+
+def test_control_characters_that_are_not_whitespace_are_kept():
+    raw = pd.Series(["\x00x", "x\u200b", "!x", " !x", "\x01"], dtype="str")
+    pd.testing.assert_series_equal(trim_to_missing(raw), pd.Series(["\x00x", "x\u200b", "!x", "!x", "\x01"],
+                                                                   dtype="str"))
 
 
 def test_text_without_edge_whitespace_is_kept_as_it_is():

@@ -102,3 +102,37 @@ def test_names_are_dropped_without_pseudonyms_too(make_bundle):
     assert "name" not in load_bundle(make_bundle(), pseudonymize=False).stakeholders.columns
     kept = load_bundle(make_bundle(), pseudonymize=False, keep_names=True)
     assert kept.stakeholders.loc[0, "name"] == "Ann Sponsor"
+
+
+def test_a_given_column_named_like_a_derived_offset_column_is_an_error_not_lost(make_bundle, rows):
+    meetings = rows("meetings")
+    meetings[0].append("Start_UTC_Offset_Minutes")  # matched case-insensitively, like every header
+    for r in meetings[1:]:
+        r.append("540")
+    with pytest.raises(BundleError) as caught:
+        load_bundle(make_bundle(meetings=meetings), lenient=True)
+    (problem,) = caught.value.problems
+    assert (problem.file.endswith("meetings.csv"), problem.row, problem.column) == (
+        True, 1, "start_utc_offset_minutes")
+    assert "reserved" in problem.rule and "'start'" in problem.rule
+
+
+def test_native_timestamps_beyond_the_nanosecond_range_are_located_bad_cells(tmp_path, valid_frames):
+    # A Parquet file can hold 9999-12-31 (an "open end" placeholder); it used to crash the load.
+    folder = tmp_path / "bundle"
+    folder.mkdir()
+    for name, frame in valid_frames.items():
+        frame.to_csv(folder / f"{name}.csv", index=False)
+    stakeholders = valid_frames["stakeholders"].copy()
+    stakeholders["left_on"] = pd.Series(["2025-02-14", "9999-12-31", None, None],
+                                        dtype="datetime64[us]")
+    (folder / "stakeholders.csv").unlink()
+    stakeholders.to_parquet(folder / "stakeholders.parquet")
+    with pytest.raises(BundleError) as caught:
+        load_bundle(folder)
+    (problem,) = caught.value.problems
+    assert (problem.row, problem.column, problem.value[:10]) == (3, "left_on", "9999-12-31")
+    assert problem.rule.startswith("not a date")
+    lenient = load_bundle(folder, lenient=True)
+    assert lenient.report.tables["stakeholders"].rejected == 1
+    assert lenient.report.tables["stakeholders"].kept == len(stakeholders) - 1
