@@ -3,11 +3,14 @@
 pandas 3 keeps text in pyarrow ``large_string`` chunked arrays. Working on
 those arrays directly (no cast, no combining of chunks, no Python objects)
 is what keeps loading the large bundle within a small factor of DuckDB: the
-kernels release the GIL and touch each value once. These helpers take pandas
-Series and return pandas Series or numpy arrays, so callers stay in pandas.
+kernels release the GIL and touch each value once. The text helpers work on
+pyarrow arrays (:func:`as_arrow` gets them from a Series, :func:`text_series`
+wraps them back); the set helpers take pandas objects and return numpy arrays.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pandas as pd
@@ -18,18 +21,16 @@ __all__ = [
     "arrow_isin",
     "as_arrow",
     "dictionary_codes",
-    "distinct",
     "encode",
     "has_duplicates",
-    "lower",
     "lower_text",
     "text_series",
-    "trim",
     "trim_text",
-    "trim_to_missing",
 ]
 
 _NULL_TEXT = pa.scalar(None, pa.large_string())
+#: Combined keys below this fit in an int64.
+_INT64_KEYS = 2**63
 
 
 def as_arrow(series: pd.Series) -> pa.ChunkedArray:
@@ -73,7 +74,8 @@ def _trimmed(array: pa.ChunkedArray) -> pa.ChunkedArray:
     return pc.utf8_trim_whitespace(array)
 
 
-def _lowered(array: pa.ChunkedArray) -> pa.ChunkedArray:
+def lower_text(array: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Lower-cased strings (unchanged, without a copy, when they are lower-case already)."""
     if _all_ascii(array):
         # Most ids are lower-case already: checking is cheaper than rewriting.
         # (a value without letters is not "lower", and simply gets lowered)
@@ -90,26 +92,6 @@ def trim_text(array: pa.ChunkedArray) -> pa.ChunkedArray:
     if pc.any(empty).as_py():
         array = pc.if_else(empty, _NULL_TEXT.cast(array.type), array)
     return array
-
-
-def trim(series: pd.Series) -> pd.Series:
-    """``series.str.strip()`` for a string Series, through pyarrow."""
-    return text_series(_trimmed(as_arrow(series)), series.index)
-
-
-def trim_to_missing(series: pd.Series) -> pd.Series:
-    """Trimmed strings, with cells left empty by the trim made missing (one pass in pyarrow)."""
-    return text_series(trim_text(as_arrow(series)), series.index)
-
-
-def lower(series: pd.Series) -> pd.Series:
-    """``series.str.lower()`` for a string Series, through pyarrow."""
-    return text_series(_lowered(as_arrow(series)), series.index)
-
-
-def lower_text(array: pa.ChunkedArray) -> pa.ChunkedArray:
-    """Lower-cased strings (unchanged, without a copy, when they are lower-case already)."""
-    return _lowered(array)
 
 
 def arrow_isin(series: pd.Series, values: pd.Series) -> np.ndarray:
@@ -139,11 +121,6 @@ def encode(series: pd.Series) -> tuple[np.ndarray, list[str]]:
     return codes, dictionary.to_pylist()
 
 
-def distinct(series: pd.Series) -> list[str]:
-    """The distinct non-missing values."""
-    return pc.unique(as_arrow(series).drop_null()).to_pylist()
-
-
 def has_duplicates(frame: pd.DataFrame, columns: list[str],
                    codes: dict[str, tuple[np.ndarray, pa.Array]] | None = None) -> bool:
     """Whether any two complete rows share the key ``columns`` (fast check).
@@ -159,15 +136,19 @@ def has_duplicates(frame: pd.DataFrame, columns: list[str],
             return False
         ordered = array.take(pc.sort_indices(array))
         return bool(pc.any(pc.equal(ordered.slice(1), ordered.slice(0, len(ordered) - 1))).as_py())
-    # Several columns: one int64 key from the columns' dictionary codes, sorted
-    # (sorting integers beats hashing or sorting millions of string pairs).
-    key = np.zeros(len(frame), dtype=np.int64)
-    complete = np.ones(len(frame), dtype=bool)
-    for column in columns:
-        column_codes, dictionary = dictionary_codes(as_arrow(frame[column]))
-        if codes is not None:
-            codes[column] = (column_codes, dictionary)
-        key = key * (len(dictionary) + 1) + column_codes
-        complete &= column_codes >= 0
-    key = np.sort(key[complete] if not complete.all() else key)
-    return bool((key[1:] == key[:-1]).any())
+    # Several columns: their dictionary codes, sorted as one int64 key where the
+    # key fits (sorting integers beats hashing or sorting millions of string
+    # pairs), else row-wise.
+    encoded = [dictionary_codes(as_arrow(frame[column])) for column in columns]
+    if codes is not None:
+        codes.update(zip(columns, encoded, strict=True))
+    complete = np.logical_and.reduce([column_codes >= 0 for column_codes, _ in encoded])
+    parts = [column_codes[complete] for column_codes, _ in encoded]
+    if math.prod(len(dictionary) + 1 for _, dictionary in encoded) < _INT64_KEYS:
+        key = np.zeros(len(parts[0]), dtype=np.int64)
+        for part, (_, dictionary) in zip(parts, encoded, strict=True):
+            key = key * (len(dictionary) + 1) + part
+        key = np.sort(key)
+        return bool((key[1:] == key[:-1]).any())
+    rows = np.column_stack(parts)[np.lexsort(parts[::-1])]
+    return bool((rows[1:] == rows[:-1]).all(axis=1).any())

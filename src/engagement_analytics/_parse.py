@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 from ._arrow_ops import as_arrow, dictionary_codes, lower_text, text_series, trim_text
 from ._contract import ColumnSpec
 
-__all__ = ["ParsedColumn", "parse_column", "as_text"]
+__all__ = ["ParsedColumn", "parse_column"]
 
 _DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 # A datetime is a date (10 characters), "T" or a space and the hour and minute
@@ -49,11 +49,6 @@ class ParsedColumn:
     # datetimes: the UTC offset each cell was written with, in minutes (NaN without one)
     utc_offset_minutes: pd.Series | None = None
     defaulted: int = 0  # empty cells filled with the contract default
-
-
-def as_text(series: pd.Series) -> pd.Series:
-    """Cells as trimmed strings (NaN for empty), whatever the source format gave."""
-    return text_series(_text(series), series.index)
 
 
 def _raw_text(series: pd.Series) -> pa.ChunkedArray:
