@@ -161,9 +161,8 @@ def _within_range(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
 def _date_values(text: pd.Series) -> np.ndarray:
     """Each "YYYY-MM-DD" as datetime64[ns] (NaT if not a real day, or outside pandas' range)."""
     shaped = text.str.fullmatch(_DATE_PATTERN).fillna(False).astype(bool)
-    days = pd.to_datetime(text.where(shaped), format="%Y-%m-%d", errors="coerce").astype("datetime64[s]")
-    in_range = days.between(_FIRST_DAY, _LAST_DAY)
-    return days.where(in_range).to_numpy("datetime64[ns]")
+    days, _ = _within_range(pd.to_datetime(text.where(shaped), format="%Y-%m-%d", errors="coerce"))
+    return days.to_numpy()
 
 
 def _parse_date(series: pd.Series, spec: ColumnSpec) -> ParsedColumn:
