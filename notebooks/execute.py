@@ -21,7 +21,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from engagement_analytics._report_execute import kernel_environment
+from engagement_analytics.report import kernel_environment
 
 HERE = Path(__file__).resolve().parent
 

@@ -10,8 +10,7 @@ The public API is small:
 - :mod:`engagement_analytics.adapters` turns calendar and CRM exports into a bundle.
 """
 
-from ._bundle import Bundle, BundleError, LoadReport, Problem
-from ._load import load_bundle
+from .bundle import Bundle, BundleError, LoadReport, Problem, load_bundle
 
 __version__ = "0.1.0"
 

@@ -34,6 +34,10 @@ __all__ = [
     "utc_offset_column",
     "OUTCOMES",
     "MEETING_KINDS",
+    "MEETING_KIND_CODES",
+    "SESSION_KINDS",
+    "SESSION_KIND_CODES",
+    "FAMILIES",
 ]
 
 OUTCOMES = ("success", "challenged", "failed")
@@ -55,6 +59,25 @@ MEETING_KINDS = (
     "training",
     "ad_hoc",
     "other",
+)
+#: ``meetings.kind`` as integer codes, in the order of MEETING_KINDS (the signals and the
+#: sample generator both work on codes).
+MEETING_KIND_CODES = {kind: code for code, kind in enumerate(MEETING_KINDS)}
+#: Hands-on sessions, where champions show up: workshops, demos and trainings.
+SESSION_KINDS = ("workshop", "demo", "training")
+SESSION_KIND_CODES = tuple(MEETING_KIND_CODES[kind] for kind in SESSION_KINDS)
+
+#: The nine relationship-pattern families, in report order: one definition for the package.
+FAMILIES = (
+    "overselling",
+    "sponsor_absence",
+    "going_dark",
+    "client_ownership",
+    "commitment_reciprocity",
+    "reactivity",
+    "champion_engagement",
+    "discovery",
+    "stakeholder_breadth",
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engagement_analytics._model import _auc_interval, auc, calibration_table
+from engagement_analytics.drivers._model import _auc_interval, auc, calibration_table
 
 
 def test_auc_counts_pairs_with_ties_as_half():

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engagement_analytics._univariate import benjamini_hochberg, signal_table, tertile_split
+from engagement_analytics.drivers._univariate import benjamini_hochberg, signal_table, tertile_split
 
 
 def test_bh_q_values_match_hand_computation():
@@ -91,7 +91,7 @@ def test_quasi_separation_of_a_binary_signal_is_caught():
 
 
 def test_a_fit_that_stops_before_converging_reports_no_numbers(monkeypatch):
-    import engagement_analytics._univariate as univariate
+    import engagement_analytics.drivers._univariate as univariate
 
     class OneStepLogit(univariate.sm.Logit):
         def fit(self, *args, **kwargs):

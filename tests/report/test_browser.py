@@ -13,8 +13,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from engagement_analytics._report_html import render_notebook
 from engagement_analytics.report import build_report
+from engagement_analytics.report._html import render_notebook
 
 pytestmark = pytest.mark.browser
 

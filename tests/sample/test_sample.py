@@ -221,7 +221,7 @@ def test_as_of_bounds_the_data():
 def test_vendor_namesakes_across_pools_get_distinct_ids():
     import pyarrow as pa
 
-    from engagement_analytics._sample_people import _distinct_across_pools
+    from engagement_analytics.sample._people import _distinct_across_pools
 
     ids = pa.array(["ana.lee@vendor.example", "bo.kim@vendor.example", "ana.lee@vendor.example"])
     assert _distinct_across_pools(ids).to_pylist() == [

@@ -16,8 +16,8 @@ from ._ics import read_ics
 from ._outlook import read_outlook_csv
 from ._result import AdapterError, AdapterResult, ImportReport
 from ._rules import MappingRules, load_rules, parse_rules
-from ._salesforce import read_salesforce
-from ._write import write_bundle
+from ._salesforce import read_salesforce, split_salesforce_exports
+from ._write import read_bundle_table, write_bundle
 from ._zoom import read_zoom
 
 __all__ = [
@@ -27,9 +27,11 @@ __all__ = [
     "MappingRules",
     "load_rules",
     "parse_rules",
+    "read_bundle_table",
     "read_ics",
     "read_outlook_csv",
     "read_salesforce",
     "read_zoom",
+    "split_salesforce_exports",
     "write_bundle",
 ]

@@ -30,7 +30,7 @@ import pandas as pd
 import recurring_ical_events
 
 from ._events import Event, EventMapper, Invitee, read_roster, stable_id
-from ._result import AdapterError, AdapterResult, ImportReport
+from ._result import OPEN_ENDED_NOTE, AdapterError, AdapterResult, ImportReport
 from ._rules import MappingRules
 
 __all__ = ["read_ics"]
@@ -49,9 +49,6 @@ _SINGLE = ("UID", "DTSTART", "DTEND", "DURATION", "RECURRENCE-ID", "STATUS", "SU
            "ORGANIZER")
 _UTC = dt.UTC
 _FAR_FUTURE = dt.datetime(2200, 1, 1, tzinfo=_UTC)
-#: Report note counting the open-ended series cut at the default horizon
-#: (``open_ended_series_cut_at_<date>``): their later occurrences are not read.
-OPEN_ENDED_NOTE = "open_ended_series_cut_at_"
 
 
 def read_ics(

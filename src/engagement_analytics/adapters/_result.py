@@ -11,6 +11,9 @@ __all__ = ["AdapterError", "AdapterResult", "ImportReport"]
 
 #: Characters of a title kept in the list of unmatched events.
 TITLE_EXCERPT = 40
+#: Report note counting the open-ended series cut at the default horizon
+#: (``open_ended_series_cut_at_<date>``): their later occurrences are not read.
+OPEN_ENDED_NOTE = "open_ended_series_cut_at_"
 
 
 class AdapterError(Exception):
@@ -73,6 +76,14 @@ class ImportReport:
     def unmatched_frame(self) -> pd.DataFrame:
         """The unmatched items as a DataFrame: file, uid, start, title, reason."""
         return pd.DataFrame(self.unmatched, columns=["file", "uid", "start", "title", "reason"])
+
+    def open_ended_cuts(self) -> dict[str, int]:
+        """Open-ended recurring series cut at the default horizon: ``{last day read: count}``."""
+        return {
+            note.removeprefix(OPEN_ENDED_NOTE): count
+            for note, count in sorted(self.notes.items())
+            if note.startswith(OPEN_ENDED_NOTE)
+        }
 
     def lines(self) -> list[str]:
         """Plain-text summary, one fact per line (what the CLI prints)."""

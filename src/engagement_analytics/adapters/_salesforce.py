@@ -15,10 +15,10 @@ import pandas as pd
 from .._contract import TABLES
 from ._clock import CellRef, parse_date
 from ._csv import ColumnFinder, read_text_csv
-from ._result import AdapterResult, ImportReport
+from ._result import AdapterError, AdapterResult, ImportReport
 from ._rules import MappingRules
 
-__all__ = ["read_salesforce"]
+__all__ = ["read_salesforce", "split_salesforce_exports"]
 
 _REQUIRED = [c.name for c in TABLES["engagements"].columns if c.required]
 _DATES = [c.name for c in TABLES["engagements"].columns if c.type == "date"]
@@ -71,6 +71,31 @@ def read_salesforce(
     if contact_roles is not None:
         tables["stakeholders"] = _stakeholders(Path(contact_roles), rules, known, report)
     return AdapterResult(tables, report)
+
+
+def split_salesforce_exports(files: Iterable[str | Path]) -> tuple[Path | None, Path | None]:
+    """Tell the Opportunity export from the OpportunityContactRole one by their columns.
+
+    Returns
+    -------
+    (opportunities, contact_roles) : paths, either None when not given
+
+    Raises
+    ------
+    AdapterError
+        Two exports of the same kind.
+    """
+    opportunities = contact_roles = None
+    for path in map(Path, files):
+        columns = ColumnFinder(read_text_csv(path).head(0), path.name)
+        is_roles = columns.get("OpportunityId") is not None and columns.get("Role") is not None
+        if is_roles and contact_roles is None:
+            contact_roles = path
+        elif not is_roles and opportunities is None:
+            opportunities = path
+        else:
+            raise AdapterError(f"{path}: give one Opportunity and one OpportunityContactRole export")
+    return opportunities, contact_roles
 
 
 def _engagements(path: Path, rules: MappingRules, report: ImportReport) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from .._contract import TABLES
 from ._csv import read_text_csv
 from ._result import AdapterError, AdapterResult
 
-__all__ = ["write_bundle"]
+__all__ = ["read_bundle_table", "write_bundle"]
 
 #: Rows of a new export update the existing row with the same key: a cell the
 #: new export leaves empty keeps its old value (a Zoom report adds ``attended``
@@ -79,6 +79,14 @@ def write_bundle(
              "updated": updated, "after": len(merged)}
         )
     return pd.DataFrame(rows, columns=["table", "file", "before", "added", "updated", "after"])
+
+
+def read_bundle_table(out_dir: str | Path, table: str) -> pd.DataFrame | None:
+    """A bundle folder's ``<table>.csv`` as raw text (column names lower-cased), or None."""
+    path = Path(out_dir) / f"{table}.csv"
+    if not path.is_file():
+        return None
+    return read_text_csv(path).rename(columns=lambda c: str(c).strip().lower())
 
 
 def _clean(frame: pd.DataFrame) -> pd.DataFrame:

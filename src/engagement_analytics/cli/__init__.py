@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from .._bundle import BundleError
+from .. import BundleError
 from ._common import UsageProblem, console_err
 
 app = typer.Typer(

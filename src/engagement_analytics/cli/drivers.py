@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from .. import drivers as drivers_module
-from .._load import load_bundle
+from .. import load_bundle
 from ._common import UsageProblem, console, console_err, parse_date
 
 

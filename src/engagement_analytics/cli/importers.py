@@ -9,21 +9,20 @@ from typing import Annotated
 
 import typer
 
-from .._bundle import BundleError
-from .._load import load_bundle
+from .. import BundleError, load_bundle
 from ..adapters import (
     AdapterError,
     AdapterResult,
     MappingRules,
     load_rules,
+    read_bundle_table,
     read_ics,
     read_outlook_csv,
     read_salesforce,
     read_zoom,
+    split_salesforce_exports,
     write_bundle,
 )
-from ..adapters._csv import ColumnFinder, read_text_csv
-from ..adapters._ics import OPEN_ENDED_NOTE
 from ._common import UsageProblem, console, parse_date
 
 #: Unmatched events printed on the console; --unmatched writes them all.
@@ -92,9 +91,9 @@ def _read(
     roster: Path | None,
     until: dt.date | None,
 ) -> AdapterResult:
-    existing = {name: _existing(out, name) for name in ("engagements", "meetings", "attendance")}
+    existing = {name: read_bundle_table(out, name) for name in ("engagements", "meetings", "attendance")}
     if source is Source.salesforce:
-        opportunities, contact_roles = _salesforce_files(files)
+        opportunities, contact_roles = split_salesforce_exports(files)
         known = None if existing["engagements"] is None else existing["engagements"]["engagement_id"]
         return read_salesforce(opportunities, contact_roles, rules=rules, engagement_ids=known)
     if existing["engagements"] is None and rules.engagements.empty:
@@ -118,29 +117,6 @@ def _read(
     )
 
 
-def _existing(out: Path, table: str):
-    path = out / f"{table}.csv"
-    if not path.is_file():
-        return None
-    frame = read_text_csv(path)
-    return frame.rename(columns=lambda c: str(c).strip().lower())
-
-
-def _salesforce_files(files: list[Path]) -> tuple[Path | None, Path | None]:
-    """Tell the Opportunity export from the OpportunityContactRole one by their columns."""
-    opportunities = contact_roles = None
-    for path in files:
-        columns = ColumnFinder(read_text_csv(path).head(0), path.name)
-        is_roles = columns.get("OpportunityId") is not None and columns.get("Role") is not None
-        if is_roles and contact_roles is None:
-            contact_roles = path
-        elif not is_roles and opportunities is None:
-            opportunities = path
-        else:
-            raise UsageProblem(f"{path}: give one Opportunity and one OpportunityContactRole export")
-    return opportunities, contact_roles
-
-
 def _print(result: AdapterResult, written, unmatched: Path | None) -> None:
     report = result.report
     for line in report.lines():
@@ -151,13 +127,12 @@ def _print(result: AdapterResult, written, unmatched: Path | None) -> None:
             f"{row.after} now",
             markup=False,
         )
-    for note, count in sorted(report.notes.items()):
-        if note.startswith(OPEN_ENDED_NOTE):
-            console.print(
-                f"{count} open-ended recurring series expanded only up to "
-                f"{note.removeprefix(OPEN_ENDED_NOTE)}; give --until to expand them further",
-                markup=False,
-            )
+    for last_day, count in report.open_ended_cuts().items():
+        console.print(
+            f"{count} open-ended recurring series expanded only up to "
+            f"{last_day}; give --until to expand them further",
+            markup=False,
+        )
     listed = report.unmatched_frame()
     if listed.empty:
         return

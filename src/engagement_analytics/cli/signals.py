@@ -11,8 +11,8 @@ import typer
 from rich import box
 from rich.table import Table
 
+from .. import load_bundle
 from .. import signals as _signals
-from .._load import load_bundle
 from ._common import UsageProblem, console, parse_date
 
 OUT_SUFFIXES = (".csv", ".parquet")

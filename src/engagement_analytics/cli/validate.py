@@ -10,8 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from .._bundle import BundleError, LoadReport
-from .._load import load_bundle
+from .. import BundleError, LoadReport, load_bundle
 from ._common import console
 
 

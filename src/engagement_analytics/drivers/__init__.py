@@ -1,0 +1,20 @@
+"""Which relationship patterns go with failed engagements, how strongly, and how sure we are.
+
+:func:`analyze` compares closed engagements over the same stretch of their life
+(by default the first 40% of each planned schedule, since failed engagements
+often end early; closed engagements that ended before their window are left
+out, a landmark analysis, so an early close never stands in for the outcome),
+one signal at a time (logistic regression per standard
+deviation, Benjamini-Hochberg q-values) and all together (cross-validated
+regularised logistic regression, with gradient boosting as a comparison).
+
+Examples
+--------
+>>> from engagement_analytics import load_bundle, drivers
+>>> result = drivers.analyze(load_bundle("data/sample"))   # doctest: +SKIP
+>>> print("\\n".join(result.findings))                      # doctest: +SKIP
+"""
+
+from ._analyze import OUTCOME_KINDS, SIGNIFICANCE, DriversResult, InsufficientOutcomes, analyze
+
+__all__ = ["OUTCOME_KINDS", "SIGNIFICANCE", "DriversResult", "InsufficientOutcomes", "analyze"]

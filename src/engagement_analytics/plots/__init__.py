@@ -1,0 +1,87 @@
+"""Plotly figures of the reports, with one consistent look, and the numbers behind them.
+
+Figure builders (``*_figure``) take tidy DataFrames and return a
+``plotly.graph_objects.Figure`` styled with :data:`TEMPLATE`; each signal family
+has one colour in :data:`FAMILY_COLORS` everywhere. The ``*_numbers`` helpers
+compute, from package outputs, the small rounded frames the figures draw, so a
+notebook can print exactly the numbers behind each figure. Text from the data
+is HTML-escaped before it reaches a figure.
+
+Examples
+--------
+>>> from engagement_analytics import load_bundle, signals, plots    # doctest: +SKIP
+>>> bundle = load_bundle("data/sample")                              # doctest: +SKIP
+>>> table = signals.compute(bundle, at_fraction=0.5)                 # doctest: +SKIP
+>>> groups = plots.outcome_groups(bundle.engagements)                # doctest: +SKIP
+>>> plots.distribution_figure(table, groups, signal="sponsor_named")  # doctest: +SKIP
+"""
+
+from ._figures import (
+    auc_figure,
+    calibration_figure,
+    comparison_figure,
+    coverage_figure,
+    distribution_figure,
+    forest_figure,
+    importance_figure,
+    measured_figure,
+    outcome_figure,
+    portfolio_figure,
+    trajectory_figure,
+)
+from ._numbers import (
+    DECIMALS,
+    auc_numbers,
+    comparison_numbers,
+    contrasting_pair,
+    coverage_numbers,
+    distribution_numbers,
+    forest_numbers,
+    measured_numbers,
+    outcome_groups,
+    outcome_numbers,
+    portfolio_numbers,
+    trajectory_numbers,
+)
+from ._sections import (
+    FamilySection,
+    comparison_summary,
+    family_section,
+    family_trajectory,
+    lead_signal,
+)
+from ._theme import FAMILY_COLORS, TEMPLATE, escape
+
+__all__ = [
+    "DECIMALS",
+    "FAMILY_COLORS",
+    "FamilySection",
+    "TEMPLATE",
+    "auc_figure",
+    "auc_numbers",
+    "calibration_figure",
+    "comparison_figure",
+    "comparison_numbers",
+    "comparison_summary",
+    "contrasting_pair",
+    "coverage_figure",
+    "coverage_numbers",
+    "distribution_figure",
+    "distribution_numbers",
+    "escape",
+    "family_section",
+    "family_trajectory",
+    "forest_figure",
+    "forest_numbers",
+    "importance_figure",
+    "lead_signal",
+    "measured_figure",
+    "measured_numbers",
+    "outcome_figure",
+    "outcome_groups",
+    "outcome_numbers",
+    "portfolio_figure",
+    "portfolio_numbers",
+    "trajectory_figure",
+    "trajectory_numbers",
+]

@@ -1,0 +1,275 @@
+"""Build the offline HTML report: run every notebook, render it, write the index."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from ._execute import Execution, execute_notebook, kernel_environment
+from ._html import (
+    findings_text,
+    notebook_title,
+    render_index,
+    render_notebook,
+)
+
+__all__ = ["ReportResult", "SectionResult", "build_report", "default_notebooks_dir"]
+
+#: Report notebooks are the numbered ones: ``01_data.ipynb`` ... ``07_portfolio.ipynb``.
+NOTEBOOK_PATTERN = re.compile(r"^(\d{2})_(\w+)\.ipynb$")
+#: The notebook whose ``findings`` cell feeds the summary on the index page.
+FINDINGS_NOTEBOOK = "06_drivers.ipynb"
+_PARAMETER_LINE = re.compile(r"^([A-Za-z_]\w*)\s*(?::[^=]*)?=", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class SectionResult:
+    """One rendered section (notebook) of a report.
+
+    Attributes
+    ----------
+    notebook : str
+        File name of the source notebook.
+    title : str
+        Section title (the notebook's first heading).
+    html_path : Path
+        The rendered page.
+    error : str or None
+        Why the section could not be computed, or None if it ran to the end.
+    figures : int
+        Plotly figures on the page.
+    seconds : float
+        Execution time of the notebook.
+    """
+
+    notebook: str
+    title: str
+    html_path: Path
+    error: str | None
+    figures: int
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        """Whether the notebook ran to the end."""
+        return self.error is None
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """What :func:`build_report` wrote.
+
+    Attributes
+    ----------
+    out_dir : Path
+    index_path : Path
+        ``out_dir / "index.html"``.
+    sections : list of SectionResult
+        In notebook order.
+    summary : str or None
+        The findings paragraph of the index page (None if drivers failed).
+    seconds : float
+        Wall-clock time of the whole build.
+    """
+
+    out_dir: Path
+    index_path: Path
+    sections: list[SectionResult] = field(default_factory=list)
+    summary: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """Whether every section was computed."""
+        return all(section.ok for section in self.sections)
+
+    @property
+    def failed(self) -> list[SectionResult]:
+        """The sections that could not be computed."""
+        return [section for section in self.sections if not section.ok]
+
+
+def default_notebooks_dir() -> Path:
+    """The report notebooks shipped with the package (``engagement_analytics/report/notebooks``).
+
+    The repository's ``notebooks/`` folder, what JupyterLab opens and nbval
+    tests, links to these same files, so a checkout and an installed wheel
+    build the same report.
+    """
+    return Path(__file__).resolve().parent / "notebooks"
+
+
+def _report_notebooks(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if NOTEBOOK_PATTERN.match(p.name))
+
+
+def _select(available: list[Path], wanted: Sequence[str] | None) -> list[Path]:
+    """Notebooks named in ``wanted`` by number (``"01"``, ``"1"``), stem or file name."""
+    if not wanted:
+        return available
+    chosen = []
+    for name in wanted:
+        key = name.strip().removesuffix(".ipynb")
+        matches = [
+            p
+            for p in available
+            if key in {p.stem, p.stem[:2], p.stem[3:]} or (key.isdigit() and int(key) == int(p.stem[:2]))
+        ]
+        if not matches:
+            known = ", ".join(p.stem for p in available)
+            raise ValueError(f"no report notebook {name!r}; available: {known}")
+        chosen.extend(m for m in matches if m not in chosen)
+    return sorted(chosen)
+
+
+def _parameter_names(notebook_path: Path) -> set[str]:
+    notebook = nbformat.read(notebook_path, as_version=4)
+    for cell in notebook.cells:
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            return set(_PARAMETER_LINE.findall(cell.source))
+    return set()
+
+
+def _check_parameters(parameters: Mapping[str, object], notebooks: list[Path]) -> None:
+    known = set().union(*(_parameter_names(p) for p in notebooks))
+    unknown = sorted(set(parameters) - known)
+    if unknown:
+        raise ValueError(
+            f"unknown report parameter(s) {', '.join(map(repr, unknown))}; "
+            f"the notebooks take: {', '.join(sorted(known))}"
+        )
+
+
+def build_report(
+    bundle_path: str | Path,
+    *,
+    out_dir: str | Path,
+    parameters: Mapping[str, object] | None = None,
+    notebooks: Sequence[str] | None = None,
+    notebooks_dir: str | Path | None = None,
+    jobs: int = 2,
+    progress: bool = True,
+) -> ReportResult:
+    """Execute the report notebooks on a bundle and render them to offline HTML.
+
+    Each notebook is executed with papermill (kernel ``python3``, working
+    directory the notebooks folder) with ``bundle`` set to ``bundle_path``,
+    then rendered to a standalone HTML page with the code hidden and plotly.js
+    inlined, so that the pages open from ``file://`` with no network. An
+    ``index.html`` links the pages and summarises the findings. A notebook
+    that fails does not stop the build: its page and the index say which
+    section could not be computed and why.
+
+    Parameters
+    ----------
+    bundle_path : str or Path
+        Bundle folder or ``bundle.xlsx``.
+    out_dir : str or Path
+        Folder for ``index.html`` and one ``NN_name.html`` per notebook;
+        created if missing, existing pages are overwritten.
+    parameters : mapping, optional
+        Extra notebook parameters (``outcome``, ``as_of``, ``first_weeks``,
+        ``at_fraction``); ``bundle`` is always ``bundle_path``.
+    notebooks : sequence of str, optional
+        Subset to run, by number (``"01"``), name (``"data"``) or stem
+        (``"01_data"``). Default: all.
+    notebooks_dir : str or Path, optional
+        Where the notebooks are. Default: :func:`default_notebooks_dir`.
+    jobs : int, default 2
+        Notebooks executed at the same time (one kernel each).
+    progress : bool, default True
+        Show a progress bar on stderr.
+
+    Returns
+    -------
+    ReportResult
+
+    Raises
+    ------
+    FileNotFoundError
+        If the bundle or the notebooks folder does not exist.
+    ValueError
+        If a notebook name or a parameter is unknown.
+    """
+    from tqdm.auto import tqdm
+
+    started = time.perf_counter()
+    bundle = Path(bundle_path).expanduser().resolve()
+    if not bundle.exists():
+        raise FileNotFoundError(f"bundle not found: {bundle_path}")
+    folder = Path(notebooks_dir).resolve() if notebooks_dir else default_notebooks_dir()
+    available = _report_notebooks(folder)
+    if not available:
+        raise FileNotFoundError(f"no report notebooks (NN_name.ipynb) in {folder}")
+    selected = _select(available, notebooks)
+    extra = dict(parameters or {})
+    extra.pop("bundle", None)
+    _check_parameters(extra, selected)
+    injected = {**extra, "bundle": str(bundle)}
+    # Absolute: papermill changes the process's working directory while a notebook runs,
+    # and with two notebooks at a time a relative path would resolve against either.
+    out = Path(out_dir).expanduser().resolve()
+    out.mkdir(parents=True, exist_ok=True)
+
+    with tempfile.TemporaryDirectory(prefix="ea-report-") as scratch, kernel_environment():
+        def run(source: Path) -> Execution:
+            return execute_notebook(
+                source, output=Path(scratch) / source.name, parameters=injected
+            )
+
+        bar = tqdm(total=len(selected), desc="report", unit="notebook", disable=not progress)
+        with bar, ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            futures = [pool.submit(run, source) for source in selected]
+            executions = []
+            for source, future in zip(selected, futures, strict=True):
+                executions.append(future.result())
+                bar.set_postfix_str(source.stem)
+                bar.update()
+
+    sections = []
+    summary = None
+    for source, execution in zip(selected, executions, strict=True):
+        nb = execution.notebook or nbformat.read(source, as_version=4)
+        title = notebook_title(nb, default=source.stem)
+        page, figures = render_notebook(execution.notebook, title=title, error=execution.error)
+        html_path = out / f"{source.stem}.html"
+        html_path.write_text(page, encoding="utf-8")
+        if source.name == FINDINGS_NOTEBOOK and execution.notebook is not None:
+            summary = findings_text(execution.notebook)
+        sections.append(
+            SectionResult(
+                notebook=source.name,
+                title=title,
+                html_path=html_path,
+                error=execution.error,
+                figures=figures,
+                seconds=execution.seconds,
+            )
+        )
+    index_path = out / "index.html"
+    index_path.write_text(
+        render_index(
+            title="Engagement analytics report",
+            summary=summary,
+            sections=[(s.html_path.name, s.title, s.error) for s in sections],
+            bundle_name=bundle.name,
+        ),
+        encoding="utf-8",
+    )
+    return ReportResult(
+        out_dir=out,
+        index_path=index_path,
+        sections=sections,
+        summary=summary,
+        seconds=time.perf_counter() - started,
+    )
+

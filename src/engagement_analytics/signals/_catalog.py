@@ -1,0 +1,195 @@
+"""The signal catalog, declared once as data.
+
+Every signal the toolkit measures is one :class:`SignalSpec`. The order of
+:data:`SIGNALS` is the column order of :func:`engagement_analytics.signals.compute`,
+and ``needs`` decides which signals are unavailable when an optional table is
+absent from the bundle. Descriptions are the sentences a practice lead reads in
+a report, so they speak of engagements, sponsors and meetings, not of columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .._contract import FAMILIES
+
+__all__ = ["FAMILIES", "HIGHER", "LOWER", "SIGNALS", "SignalSpec", "catalog_frame"]
+
+
+HIGHER = "higher_is_riskier"
+LOWER = "lower_is_riskier"
+
+# The tables every meeting-based signal reads.
+_MEETINGS = ("stakeholders", "meetings", "attendance")
+
+
+@dataclass(frozen=True)
+class SignalSpec:
+    """One signal: its name, family, risk direction, unit, tables and meaning."""
+
+    signal: str
+    family: str
+    direction: str
+    unit: str
+    needs: tuple[str, ...]
+    description: str
+
+
+SIGNALS: tuple[SignalSpec, ...] = (
+    # overselling
+    SignalSpec(
+        "effort_estimate_to_sold_ratio", "overselling", HIGHER, "ratio", ("engagements",),
+        "The delivery team's own effort estimate at handover divided by the effort sold; "
+        "above 1 means the work was sold for less than delivery thinks it takes.",
+    ),
+    SignalSpec(
+        "sales_promises_per_100_sold_days", "overselling", HIGHER, "per 100 sold days",
+        ("engagements", "commitments"),
+        "Promises the vendor made during the sale, per 100 effort-days sold.",
+    ),
+    SignalSpec(
+        "deliverables_per_sold_day", "overselling", HIGHER, "per sold day", ("engagements",),
+        "Deliverables promised in the statement of work per effort-day sold.",
+    ),
+    # sponsor_absence
+    SignalSpec(
+        "sponsor_named", "sponsor_absence", LOWER, "yes (1) / no (0)", ("stakeholders",),
+        "Whether the client had named an executive sponsor by the end of the window.",
+    ),
+    SignalSpec(
+        "sponsor_steering_attendance_rate", "sponsor_absence", LOWER, "share", _MEETINGS,
+        "Share of the steering meetings held that an executive sponsor attended.",
+    ),
+    SignalSpec(
+        "sponsor_longest_absence_share", "sponsor_absence", HIGHER, "share of elapsed time",
+        _MEETINGS,
+        "The longest stretch without the executive sponsor at any meeting, as a share of "
+        "the time elapsed.",
+    ),
+    SignalSpec(
+        "sponsor_decline_rate", "sponsor_absence", HIGHER, "share", _MEETINGS,
+        "Share of the executive sponsor's meeting invitations that were declined.",
+    ),
+    # going_dark
+    SignalSpec(
+        "client_longest_silence_share", "going_dark", HIGHER, "share of elapsed time",
+        _MEETINGS,
+        "The longest stretch with no client person at a meeting and no message from the "
+        "client, as a share of the time elapsed.",
+    ),
+    SignalSpec(
+        "client_recent_activity_ratio", "going_dark", LOWER, "ratio", _MEETINGS,
+        "Client activity (meetings attended and messages sent) per week over the last four "
+        "weeks, against the engagement's own weekly rate before that; below 1 means the "
+        "client is fading.",
+    ),
+    # client_ownership
+    SignalSpec(
+        "client_organized_meeting_share", "client_ownership", LOWER, "share", _MEETINGS,
+        "Share of the meetings held that a client person organised.",
+    ),
+    SignalSpec(
+        "change_agent_attendance_rate", "client_ownership", LOWER, "share", _MEETINGS,
+        "Share of the client change agents' meeting invitations they attended.",
+    ),
+    # commitment_reciprocity
+    SignalSpec(
+        "client_commitment_share", "commitment_reciprocity", LOWER, "share",
+        ("commitments",),
+        "Share of the delivery actions logged that the client took on, rather than the vendor.",
+    ),
+    SignalSpec(
+        "client_on_time_rate", "commitment_reciprocity", LOWER, "share", ("commitments",),
+        "Share of the client's actions that fell due which the client completed on time.",
+    ),
+    SignalSpec(
+        "client_overdue_share", "commitment_reciprocity", HIGHER, "share", ("commitments",),
+        "Share of the client's actions that fell due which were still not done.",
+    ),
+    # reactivity
+    SignalSpec(
+        "vendor_median_reply_hours", "reactivity", LOWER, "hours",
+        ("stakeholders", "communications"),
+        "Median time the vendor took to answer a client message, in hours; very fast "
+        "answers suggest a team on permanent call.",
+    ),
+    SignalSpec(
+        "vendor_instant_or_after_hours_reply_share", "reactivity", HIGHER, "share",
+        ("stakeholders", "communications"),
+        "Share of the vendor's answers to client messages sent within 15 minutes or "
+        "outside business hours (Monday-Friday 08:00-18:00 on the sender's clock, "
+        "from the offset of sent_at; UTC where none is given).",
+    ),
+    SignalSpec(
+        "client_adhoc_meetings_per_week", "reactivity", HIGHER, "per week",
+        ("stakeholders", "meetings"),
+        "Ad-hoc meetings the client called, per week elapsed.",
+    ),
+    # champion_engagement
+    SignalSpec(
+        "champions_per_client_stakeholder", "champion_engagement", LOWER, "share",
+        ("stakeholders",),
+        "Champions (respected users who advocate the change) per client stakeholder named.",
+    ),
+    SignalSpec(
+        "champion_session_attendance_rate", "champion_engagement", LOWER, "share", _MEETINGS,
+        "Share of the champions' invitations to workshops, demos and trainings they attended.",
+    ),
+    SignalSpec(
+        "champion_led_session_share", "champion_engagement", LOWER, "share",
+        ("stakeholders", "meetings"),
+        "Share of the workshops, demos and trainings held that a champion organised.",
+    ),
+    SignalSpec(
+        "champion_turnover_share", "champion_engagement", HIGHER, "share", ("stakeholders",),
+        "Share of the champions named who have since left the engagement.",
+    ),
+    # discovery
+    SignalSpec(
+        "purpose_statement_agreed", "discovery", LOWER, "yes (1) / no (0)", ("engagements",),
+        "Whether a one-sentence purpose was agreed with the client.",
+    ),
+    SignalSpec(
+        "discovery_meetings_first_3_weeks", "discovery", LOWER, "meetings", ("meetings",),
+        "Discovery meetings held in the first three weeks.",
+    ),
+    SignalSpec(
+        "days_to_first_steering_share", "discovery", HIGHER, "share of elapsed time",
+        ("meetings",),
+        "Time from kickoff to the first steering meeting held, as a share of the time "
+        "elapsed (1 when there has been none yet).",
+    ),
+    # stakeholder_breadth
+    SignalSpec(
+        "client_people_per_month", "stakeholder_breadth", LOWER, "people per 30 days",
+        _MEETINGS,
+        "Distinct client people (other than the executive sponsor and the champions) attending "
+        "meetings in a 30-day block, averaged over the complete 30-day blocks elapsed.",
+    ),
+    SignalSpec(
+        "top_client_attendee_share", "stakeholder_breadth", HIGHER, "share", _MEETINGS,
+        "Share of the client team's attendances (executive sponsor and champions aside) made by its single most present person.",
+    ),
+    SignalSpec(
+        "invited_client_attended_share", "stakeholder_breadth", LOWER, "share", _MEETINGS,
+        "Share of the client people invited to meetings (executive sponsor and champions aside) who attended at least once.",
+    ),
+)
+
+
+def catalog_frame() -> pd.DataFrame:
+    """The catalog as a DataFrame (``needs`` joined with commas)."""
+    rows = [
+        {
+            "signal": s.signal,
+            "family": s.family,
+            "direction": s.direction,
+            "unit": s.unit,
+            "description": s.description,
+            "needs": ",".join(s.needs),
+        }
+        for s in SIGNALS
+    ]
+    return pd.DataFrame(rows, columns=["signal", "family", "direction", "unit", "description", "needs"])
