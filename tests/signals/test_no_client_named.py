@@ -108,7 +108,7 @@ def test_client_signals_return_once_a_client_is_named(tiny_tables, loader):
 
 def test_client_dependent_list_matches_the_catalog():
     # docs/signals.md: the masked signals are exactly those that read the stakeholder list
-    from engagement_analytics.signals._aggregate import CLIENT_DEPENDENT
+    from engagement_analytics.signals._families import CLIENT_DEPENDENT
 
     catalog = signals.catalog()
     reads_stakeholders = catalog.loc[catalog["needs"].str.contains("stakeholders"), "signal"]

@@ -24,8 +24,6 @@ from ._univariate import family_table, signal_table
 
 __all__ = ["OUTCOME_KINDS", "SIGNIFICANCE", "DriversResult", "InsufficientOutcomes", "analyze"]
 
-#: The window used when neither ``first_weeks`` nor ``at_fraction`` is given.
-DEFAULT_AT_FRACTION = 0.4
 
 _JSON_SIGNAL_KEYS = ("signal", "family", "n", "odds_ratio", "ci_low", "ci_high", "p_value", "q_value")
 _JSON_FAMILY_KEYS = ("family", "signal", "odds_ratio", "q_value")
@@ -134,11 +132,9 @@ def _family_order(catalog: pd.DataFrame, columns: pd.Index) -> list[str]:
 def _signals_and_outcomes(data, outcomes, *, first_weeks, at_fraction, as_of):
     """The signal frame, the outcome strings and the window options used (bundle only)."""
     if isinstance(data, Bundle):
-        if first_weeks is not None and at_fraction is not None:
-            raise ValueError("give first_weeks or at_fraction, not both")
-        if first_weeks is None and at_fraction is None:
-            at_fraction = DEFAULT_AT_FRACTION
-        window_options = {"as_of": as_of, "first_weeks": first_weeks, "at_fraction": at_fraction}
+        window_options = signals_module.window_options(
+            as_of=as_of, first_weeks=first_weeks, at_fraction=at_fraction
+        )
         frame = signals_module.compute(data, **window_options)
         if outcomes is None:
             outcomes = closed_outcomes(data.engagements, as_of=as_of)

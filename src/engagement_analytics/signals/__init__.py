@@ -25,15 +25,23 @@ import pandas as pd
 
 from ._catalog import FAMILIES, HIGHER, LOWER, catalog_frame
 from ._compute import SIGNAL_NAMES, restrict, signal_frame
-from ._windows import public_windows, resolve_windows, window_spec
+from ._windows import (
+    DEFAULT_AT_FRACTION,
+    public_windows,
+    resolve_windows,
+    window_options,
+    window_spec,
+)
 
 __all__ = [
+    "DEFAULT_AT_FRACTION",
     "FAMILIES",
     "HIGHER_IS_RISKIER",
     "LOWER_IS_RISKIER",
     "catalog",
     "compute",
     "over_time",
+    "window_options",
     "windows",
 ]
 

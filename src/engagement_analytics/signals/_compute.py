@@ -7,8 +7,9 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
-from ._aggregate import FAMILY_FUNCTIONS, prepare
 from ._catalog import FAMILIES, SIGNALS
+from ._families import FAMILY_FUNCTIONS
+from ._prepare import prepare
 from ._windows import WindowSpec, resolve_windows
 
 __all__ = ["missing_tables", "restrict", "signal_frame", "unavailable_signals"]

@@ -26,6 +26,7 @@ __all__ = [
     "public_windows",
     "epoch_seconds",
     "resolve_windows",
+    "window_options",
     "window_spec",
 ]
 
@@ -106,6 +107,38 @@ def _data_horizon(bundle: object) -> float:
     latest = [day_numbers(column.iloc[[int(column.argmax())]]) for column in columns
               if column.notna().any()]
     return float(np.max(np.concatenate(latest))) if latest else 0.0
+
+
+#: The window of the drivers and the report when neither first_weeks nor at_fraction is given:
+#: the first 40% of each engagement's planned schedule.
+DEFAULT_AT_FRACTION = 0.4
+
+
+def window_options(
+    *,
+    as_of: object = None,
+    first_weeks: int | None = None,
+    at_fraction: float | None = None,
+    default_at_fraction: float | None = DEFAULT_AT_FRACTION,
+) -> dict:
+    """The window keyword arguments every analysis passes on: one rule for them all.
+
+    Either ``first_weeks`` or ``at_fraction`` (not both); with neither, the
+    fraction ``default_at_fraction`` of each planned schedule (None: the whole
+    window up to the as-of date).
+
+    Examples
+    --------
+    >>> window_options(first_weeks=8)
+    {'as_of': None, 'first_weeks': 8, 'at_fraction': None}
+    >>> window_options()["at_fraction"]
+    0.4
+    """
+    if first_weeks is not None and at_fraction is not None:
+        raise ValueError("give first_weeks or at_fraction, not both")
+    if first_weeks is None and at_fraction is None:
+        at_fraction = default_at_fraction
+    return {"as_of": as_of, "first_weeks": first_weeks, "at_fraction": at_fraction}
 
 
 def window_spec(
