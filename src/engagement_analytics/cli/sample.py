@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from ..sample import DEFAULT_AS_OF
 from ._common import UsageProblem, console, parse_date
 
 
@@ -18,7 +19,7 @@ def register(app: typer.Typer) -> None:
         out: Annotated[Path, typer.Option("--out", help="Folder to write the bundle into.")],
         n: Annotated[int, typer.Option("--n", help="Number of engagements.")] = 300,
         seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same bytes).")] = 0,
-        as_of: Annotated[str, typer.Option("--as-of", help="Export date, YYYY-MM-DD.")] = "2026-06-30",
+        as_of: Annotated[str, typer.Option("--as-of", help="Export date, YYYY-MM-DD.")] = DEFAULT_AS_OF,
     ) -> None:
         """Generate a synthetic bundle (six tables, truth.csv, README.md) into OUT."""
         from ..sample import generate

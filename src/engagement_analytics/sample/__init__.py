@@ -17,6 +17,6 @@ Examples
 >>> bundle.write("data/my-sample")  # doctest: +SKIP
 """
 
-from ._generate import SampleBundle, generate, planted_table, truth_auc
+from ._generate import DEFAULT_AS_OF, SampleBundle, generate, planted_table, truth_auc
 
-__all__ = ["SampleBundle", "generate", "planted_table", "truth_auc"]
+__all__ = ["DEFAULT_AS_OF", "SampleBundle", "generate", "planted_table", "truth_auc"]

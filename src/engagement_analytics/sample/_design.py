@@ -15,6 +15,9 @@ import pandas as pd
 from .._contract import FAMILIES
 
 #: Change in failure log-odds per SD of the latent trait (sign: latent orientation).
+#: The export date of generated bundles unless another is given: no row is dated after it.
+DEFAULT_AS_OF = "2026-06-30"
+
 PLANTED_BETAS = {
     "overselling": 1.0,
     "sponsor_absence": 1.0,

@@ -14,7 +14,7 @@ from ._attendance import draw_attendance
 from ._commitments import draw_commitments
 from ._csv import write_csv
 from ._dark import DarkSpells
-from ._design import FAMILIES, INTERCEPT, planted_table, sigmoid
+from ._design import DEFAULT_AS_OF, FAMILIES, INTERCEPT, planted_table, sigmoid
 from ._engagements import OUTCOME_NAMES, draw_engagements
 from ._meetings import draw_meetings
 from ._messages import draw_messages
@@ -31,7 +31,7 @@ from ._tables import (
     stakeholders_table,
 )
 
-__all__ = ["SampleBundle", "generate", "planted_table", "truth_auc"]
+__all__ = ["DEFAULT_AS_OF", "SampleBundle", "generate", "planted_table", "truth_auc"]
 
 TABLE_NAMES = tuple(TABLES)
 
@@ -102,7 +102,7 @@ def _as_of_date(as_of: str | dt.date) -> dt.date:
 
 
 def generate(
-    *, n_engagements: int = 300, seed: int = 0, as_of: str | dt.date = "2026-06-30"
+    *, n_engagements: int = 300, seed: int = 0, as_of: str | dt.date = DEFAULT_AS_OF
 ) -> SampleBundle:
     """Generate a synthetic bundle with a planted truth.
 
@@ -112,7 +112,7 @@ def generate(
         Number of engagements (about 50 meetings each on average).
     seed : int, default 0
         Seed of every random draw: the same arguments give the same bundle.
-    as_of : str or datetime.date, default "2026-06-30"
+    as_of : str or datetime.date, default DEFAULT_AS_OF ("2026-06-30")
         Export date: no row is dated after it; engagements not closed by then
         are active (empty ``closed_date`` and ``outcome``).
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import crude_measures, independence_table
-from ._design import CHECK_FRACTION, CLOSE_FRACTION, FAMILIES, PLANTED_BETAS
+from ._design import CHECK_FRACTION, CLOSE_FRACTION, DEFAULT_AS_OF, FAMILIES, PLANTED_BETAS
 
 #: The independence check reads at most this many engagements (keeps big bundles fast).
 CHECK_ENGAGEMENTS = 3000
@@ -31,7 +31,7 @@ def readme_text(bundle) -> str:
     planted["beta_per_sd"] = planted["beta_per_sd"].map(lambda v: f"{v:.2f}")
     counts = "\n".join(f"| {name} | {len(frame):,} |" for name, frame in t.items())
     as_of = bundle.as_of.isoformat()
-    as_of_option = "" if as_of == "2026-06-30" else f" --as-of {as_of}"
+    as_of_option = "" if as_of == DEFAULT_AS_OF else f" --as-of {as_of}"
     measures = crude_measures(t, max_engagements=CHECK_ENGAGEMENTS)
     checks = independence_table(measures, bundle.truth)
     planted_cols = [f for f in FAMILIES if f in PLANTED_BETAS]
