@@ -12,7 +12,7 @@ import sys
 import typer
 
 from .. import BundleError
-from ._common import UsageProblem, console_err
+from .common import UsageProblem, console_err
 
 app = typer.Typer(
     name="engagement-analytics",

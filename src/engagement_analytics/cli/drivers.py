@@ -12,7 +12,7 @@ from rich.table import Table
 
 from .. import drivers as drivers_module
 from .. import load_bundle
-from ._common import UsageProblem, console, console_err, parse_date
+from .common import UsageProblem, console, console_err, parse_date
 
 
 def register(app: typer.Typer) -> None:

@@ -23,7 +23,7 @@ from ..adapters import (
     split_salesforce_exports,
     write_bundle,
 )
-from ._common import UsageProblem, console, parse_date
+from .common import UsageProblem, console, parse_date
 
 #: Unmatched events printed on the console; --unmatched writes them all.
 SHOWN_UNMATCHED = 10

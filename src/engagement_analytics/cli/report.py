@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ..report import build_report
-from ._common import UsageProblem, console
+from .common import UsageProblem, console
 
 
 def register(app: typer.Typer) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ..sample import DEFAULT_AS_OF
-from ._common import UsageProblem, console, parse_date
+from .common import UsageProblem, console, parse_date
 
 
 def register(app: typer.Typer) -> None:

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from .. import load_bundle
 from .. import signals as _signals
-from ._common import UsageProblem, console, parse_date
+from .common import UsageProblem, console, parse_date
 
 OUT_SUFFIXES = (".csv", ".parquet")
 

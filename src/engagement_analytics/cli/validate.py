@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from .. import BundleError, LoadReport, load_bundle
-from ._common import console
+from .common import console
 
 
 def register(app: typer.Typer) -> None:
