@@ -103,6 +103,12 @@ class ColumnSpec:
         Value filled into empty cells (counted in the load report).
     personal : bool
         Whether the column holds personal data (person ids, names).
+    key : bool
+        An identifier (``*_id``, ``in_reply_to``): trimmed, so that references
+        match; otherwise a text column is kept exactly as typed.
+    case_folded : bool
+        Compared case-insensitively (lower-cased at load): person ids, which
+        are usually e-mail addresses.
     references : tuple of (table, column), optional
         Foreign key: every non-empty value must exist in that table's column.
     """
@@ -115,8 +121,15 @@ class ColumnSpec:
     exclusive_minimum: bool = False
     default: str | None = None
     personal: bool = False
+    key: bool = False
+    case_folded: bool = False
     references: tuple[str, str] | None = None
     description: str = ""
+
+    @property
+    def person_key(self) -> bool:
+        """Whether the column identifies a person (pseudonymised at load)."""
+        return self.personal and self.key
 
 
 @dataclass(frozen=True)
@@ -152,7 +165,7 @@ TABLES: dict[str, TableSpec] = {
             description="One row per engagement (a client project).",
             unique=(("engagement_id",),),
             columns=(
-                ColumnSpec("engagement_id", "string", required=True, description="unique key"),
+                ColumnSpec("engagement_id", "string", key=True, required=True, description="unique key"),
                 ColumnSpec("client", "string", required=True, description="client organisation"),
                 ColumnSpec("practice", "string", description="the practice that delivers it"),
                 ColumnSpec("start_date", "date", required=True, description="kickoff"),
@@ -199,8 +212,8 @@ TABLES: dict[str, TableSpec] = {
             description="One row per person per role per engagement.",
             unique=(("engagement_id", "person_id", "role"),),
             columns=(
-                ColumnSpec("engagement_id", "string", required=True, references=_ENG),
-                ColumnSpec("person_id", "string", required=True, personal=True),
+                ColumnSpec("engagement_id", "string", key=True, required=True, references=_ENG),
+                ColumnSpec("person_id", "string", key=True, case_folded=True, required=True, personal=True),
                 ColumnSpec("side", "enum", required=True, values=("client", "vendor")),
                 ColumnSpec(
                     "role",
@@ -219,14 +232,14 @@ TABLES: dict[str, TableSpec] = {
             description="One row per meeting.",
             unique=(("meeting_id",),),
             columns=(
-                ColumnSpec("meeting_id", "string", required=True),
-                ColumnSpec("engagement_id", "string", required=True, references=_ENG),
+                ColumnSpec("meeting_id", "string", key=True, required=True),
+                ColumnSpec("engagement_id", "string", key=True, required=True, references=_ENG),
                 ColumnSpec("start", "datetime", required=True),
                 ColumnSpec(
                     "duration_minutes", "number", required=True, minimum=0, exclusive_minimum=True
                 ),
                 ColumnSpec("kind", "enum", required=True, values=MEETING_KINDS),
-                ColumnSpec("organizer_id", "string", personal=True),
+                ColumnSpec("organizer_id", "string", key=True, case_folded=True, personal=True),
                 ColumnSpec("title", "string", description="free text: may hold anything"),
                 ColumnSpec("status", "enum", values=("held", "cancelled"), default="held"),
             ),
@@ -240,7 +253,7 @@ TABLES: dict[str, TableSpec] = {
                 ColumnSpec(
                     "meeting_id", "string", required=True, references=("meetings", "meeting_id")
                 ),
-                ColumnSpec("person_id", "string", required=True, personal=True),
+                ColumnSpec("person_id", "string", key=True, case_folded=True, required=True, personal=True),
                 ColumnSpec(
                     "response", "enum", values=("accepted", "declined", "tentative", "none")
                 ),
@@ -253,11 +266,11 @@ TABLES: dict[str, TableSpec] = {
             description="The RAID / action log.",
             unique=(("commitment_id",),),
             columns=(
-                ColumnSpec("commitment_id", "string", required=True),
-                ColumnSpec("engagement_id", "string", required=True, references=_ENG),
+                ColumnSpec("commitment_id", "string", key=True, required=True),
+                ColumnSpec("engagement_id", "string", key=True, required=True, references=_ENG),
                 ColumnSpec("made_on", "date", required=True),
                 ColumnSpec("owner_side", "enum", required=True, values=("client", "vendor")),
-                ColumnSpec("owner_id", "string", personal=True),
+                ColumnSpec("owner_id", "string", key=True, case_folded=True, personal=True),
                 ColumnSpec("phase", "enum", values=("sales", "delivery"), default="delivery"),
                 ColumnSpec("due_date", "date"),
                 ColumnSpec("done_on", "date"),
@@ -271,14 +284,14 @@ TABLES: dict[str, TableSpec] = {
             description="Message metadata, never bodies.",
             unique=(("message_id",),),
             columns=(
-                ColumnSpec("message_id", "string", required=True),
-                ColumnSpec("engagement_id", "string", required=True, references=_ENG),
+                ColumnSpec("message_id", "string", key=True, required=True),
+                ColumnSpec("engagement_id", "string", key=True, required=True, references=_ENG),
                 ColumnSpec("sent_at", "datetime", required=True),
-                ColumnSpec("from_id", "string", required=True, personal=True),
+                ColumnSpec("from_id", "string", key=True, case_folded=True, required=True, personal=True),
                 ColumnSpec(
                     "channel", "enum", values=("email", "chat", "call"), default="email"
                 ),
-                ColumnSpec("in_reply_to", "string"),
+                ColumnSpec("in_reply_to", "string", key=True),
             ),
         ),
     )
@@ -286,7 +299,7 @@ TABLES: dict[str, TableSpec] = {
 
 #: Columns holding person ids, per table (pseudonymised at load).
 PERSON_COLUMNS: dict[str, tuple[str, ...]] = {
-    name: tuple(c.name for c in spec.columns if c.personal and c.name != "name")
+    name: tuple(c.name for c in spec.columns if c.person_key)
     for name, spec in TABLES.items()
 }
 

@@ -100,11 +100,10 @@ def parse_column(series: pd.Series, spec: ColumnSpec) -> ParsedColumn:
 
 
 def _parse_string(series: pd.Series, spec: ColumnSpec) -> ParsedColumn:
-    if spec.personal and spec.name != "name":
-        # Person ids are usually e-mail addresses: compared case-insensitively.
+    if spec.case_folded:
         text = lower_text(_text(series))
-    elif spec.name.endswith("_id") or spec.name == "in_reply_to":
-        text = _text(series)  # keys: trimmed, so references match
+    elif spec.key:
+        text = _text(series)
     else:
         # Free text is kept exactly as typed; only blank becomes missing.
         raw = _raw_text(series)
