@@ -21,6 +21,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from engagement_analytics import get_n_jobs
 from engagement_analytics.report import kernel_environment
 
 HERE = Path(__file__).resolve().parent
@@ -43,7 +44,7 @@ def main(argv: list[str]) -> None:
     paths = sorted(HERE.glob("[0-9][0-9]_*.ipynb"))
     if argv:
         paths = [p for p in paths if any(p.name.startswith(a) for a in argv)]
-    with kernel_environment(), ThreadPoolExecutor(max_workers=2) as pool:
+    with kernel_environment(), ThreadPoolExecutor(max_workers=get_n_jobs()) as pool:
         for name in pool.map(execute, paths):
             print(f"executed {name}")
 

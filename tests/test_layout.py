@@ -44,10 +44,7 @@ def _violations(relative: Path, source: str) -> list[str]:
             continue
         job = _job_of(parts)
         private = [p for p in parts[1:] if p.startswith("_") and p != "__init__"]
-        if job is not None and job != own_job and private:
-            out.append(f"{relative}:{line} imports {name}")
-            seen_lines.add(line)
-        elif own_job == "cli" and private:  # the CLI: public names only, its own modules too
+        if job is not None and job != own_job and private or own_job == "cli" and private:
             out.append(f"{relative}:{line} imports {name}")
             seen_lines.add(line)
     return out
@@ -73,3 +70,16 @@ def test_the_rule_catches_reaches_into_private_modules():
     assert _violations(Path("plots/probe.py"), plots) == [
         "plots/probe.py:1 imports engagement_analytics.signals._catalog",
     ]
+
+
+def test_one_n_jobs_setting_reaches_every_thread_pool():
+    # Every thread pool of the package sizes itself from the one setting.
+    pools = [
+        f"{path.relative_to(PACKAGE)}: {line.strip()}"
+        for path in PACKAGE.rglob("*.py")
+        for line in path.read_text().splitlines()
+        if "ThreadPoolExecutor(" in line
+    ]
+    assert pools
+    for pool in pools:
+        assert "get_n_jobs()" in pool or "max_workers=1" in pool, pool

@@ -10,8 +10,18 @@ The public API is small:
 - :mod:`engagement_analytics.adapters` turns calendar and CRM exports into a bundle.
 """
 
+from ._config import get_n_jobs, set_n_jobs
 from .bundle import Bundle, BundleError, LoadReport, Problem, load_bundle
 
 __version__ = "0.1.0"
 
-__all__ = ["Bundle", "BundleError", "LoadReport", "Problem", "load_bundle", "__version__"]
+__all__ = [
+    "Bundle",
+    "BundleError",
+    "LoadReport",
+    "Problem",
+    "get_n_jobs",
+    "load_bundle",
+    "set_n_jobs",
+    "__version__",
+]

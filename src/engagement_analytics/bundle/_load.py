@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._config import get_n_jobs
 from .._contract import PERSON_COLUMNS, TABLES
 from ._arrow_ops import encode
 from ._pseudonymise import pseudonymise, resolve_key
@@ -87,13 +88,13 @@ def load_bundle(
             [Problem(name, label, None, None, None, f"required table '{name}' is missing") for name in missing_required]
         )
 
-    # Tables are checked independently, two at a time: pyarrow's kernels release
-    # the GIL, so the large tables overlap on a 2-core machine.
-    # Largest first, so the two workers finish together (attendance and
+    # Tables are checked independently, n_jobs at a time: pyarrow's kernels release
+    # the GIL, so the large tables overlap.
+    # Largest first, so the workers finish together (attendance and
     # communications would otherwise queue behind each other).
     present = sorted((name for name in TABLES if name in raw_tables),
                      key=lambda name: -len(raw_tables[name].frame))
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with ThreadPoolExecutor(max_workers=get_n_jobs()) as pool:
         results = dict(zip(present, pool.map(lambda name: check_table(raw_tables[name], TABLES[name]),
                                              present), strict=True))
     checked: dict[str, CheckedTable] = {name: results[name] for name in TABLES if name in results}
@@ -194,8 +195,8 @@ def _protect_people(
     wanted = [(name, column) for name, frame in tables.items()
               for column in PERSON_COLUMNS[name] if column in frame.columns]
     missing = [entry for entry in wanted if entry not in known_codes]
-    # Arrow's hashing releases the GIL: two columns at a time.
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    # Arrow's hashing releases the GIL: n_jobs columns at a time.
+    with ThreadPoolExecutor(max_workers=get_n_jobs()) as pool:
         computed = pool.map(lambda entry: encode(tables[entry[0]][entry[1]]), missing)
         encoded = {**known_codes, **dict(zip(missing, computed, strict=True))}
     known = set(encoded["stakeholders", "person_id"][1])

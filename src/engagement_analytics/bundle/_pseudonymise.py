@@ -25,6 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .._config import get_n_jobs
 from ._arrow_ops import encode
 
 __all__ = ["KEY_ENVIRONMENT_VARIABLE", "pseudonymise", "resolve_key"]
@@ -65,6 +66,6 @@ def pseudonymise(
         taken = pc.take(lookup, np.where(codes < 0, len(uniques), codes))
         return pd.Series(taken, index=column.index, dtype="str")
 
-    # Arrow's take releases the GIL: two columns at a time.
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    # Arrow's take releases the GIL: n_jobs columns at a time.
+    with ThreadPoolExecutor(max_workers=get_n_jobs()) as pool:
         return list(pool.map(lambda item: replace(item[0], *item[1]), zip(columns, encoded, strict=True)))

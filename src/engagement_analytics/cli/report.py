@@ -56,7 +56,10 @@ def report(
     notebooks_dir: Annotated[
         Path | None, typer.Option(help="Folder of the report notebooks (default: the repo's).")
     ] = None,
-    jobs: Annotated[int, typer.Option(min=1, help="Notebooks run at the same time.")] = 2,
+    jobs: Annotated[
+        int | None,
+        typer.Option(min=1, help="Notebooks run at the same time (default: the cores, at most 4)."),
+    ] = None,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
 ) -> None:
     """Execute the notebooks on BUNDLE and render offline HTML pages plus index.html.

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import nbformat
 
+from .._config import get_n_jobs
 from ._execute import Execution, execute_notebook, kernel_environment
 from ._html import (
     findings_text,
@@ -156,7 +157,7 @@ def build_report(
     parameters: Mapping[str, object] | None = None,
     notebooks: Sequence[str] | None = None,
     notebooks_dir: str | Path | None = None,
-    jobs: int = 2,
+    jobs: int | None = None,
     progress: bool = True,
 ) -> ReportResult:
     """Execute the report notebooks on a bundle and render them to offline HTML.
@@ -184,8 +185,9 @@ def build_report(
         (``"01_data"``). Default: all.
     notebooks_dir : str or Path, optional
         Where the notebooks are. Default: :func:`default_notebooks_dir`.
-    jobs : int, default 2
-        Notebooks executed at the same time (one kernel each).
+    jobs : int, optional
+        Notebooks executed at the same time (one kernel each). Default: the
+        package's :func:`engagement_analytics.get_n_jobs`.
     progress : bool, default True
         Show a progress bar on stderr.
 
@@ -227,7 +229,7 @@ def build_report(
             )
 
         bar = tqdm(total=len(selected), desc="report", unit="notebook", disable=not progress)
-        with bar, ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        with bar, ThreadPoolExecutor(max_workers=jobs or get_n_jobs()) as pool:
             futures = [pool.submit(run, source) for source in selected]
             executions = []
             for source, future in zip(selected, futures, strict=True):

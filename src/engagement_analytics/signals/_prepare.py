@@ -23,6 +23,7 @@ Conventions (tested):
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +31,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .._config import get_n_jobs
 from .._contract import MEETING_KINDS, utc_offset_column
 from ._windows import SECONDS_PER_DAY, day_numbers, epoch_seconds
 
@@ -328,12 +330,13 @@ def prepare(bundle: object, windows: pd.DataFrame) -> Prepared:
         bundle.meetings, eng_ids, start, end, people, persons
     )
     # Invitations and messages are independent, and most of their time is in
-    # Arrow's hash joins, which release the GIL: two threads overlap them.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        invited = pool.submit(_prepare_invitations, bundle.attendance, bundle.meetings["meeting_id"],
-                              meetings, kept_position, people, persons)
+    # Arrow's hash joins, which release the GIL: with n_jobs > 1 two threads overlap them.
+    with ThreadPoolExecutor(max_workers=1) if get_n_jobs() > 1 else nullcontext() as pool:
+        invite_args = (bundle.attendance, bundle.meetings["meeting_id"], meetings, kept_position,
+                       people, persons)
+        invited = pool.submit(_prepare_invitations, *invite_args) if pool else None
         messages, replies = _prepare_messages(bundle.communications, eng_ids, start, end, people, persons)
-        invitations = invited.result()
+        invitations = invited.result() if invited else _prepare_invitations(*invite_args)
     unknown_rows = {
         "attendance": int((~invitations["known"]).sum()),
         "meetings (organizer)": int((meetings["organizer_given"] & ~meetings["organizer_known"]).sum()),
