@@ -9,11 +9,15 @@ is HTML-escaped before it reaches a figure.
 
 Examples
 --------
->>> from engagement_analytics import load_bundle, signals, plots    # doctest: +SKIP
->>> bundle = load_bundle("data/sample")                              # doctest: +SKIP
->>> table = signals.compute(bundle, at_fraction=0.5)                 # doctest: +SKIP
->>> groups = plots.outcome_groups(bundle.engagements)                # doctest: +SKIP
->>> plots.distribution_figure(table, groups, signal="sponsor_named")  # doctest: +SKIP
+>>> from engagement_analytics import load_bundle, signals, plots
+>>> bundle = load_bundle("data/sample")
+>>> table = signals.compute(bundle, at_fraction=0.5)
+>>> groups = plots.outcome_groups(bundle.engagements)
+>>> groups.value_counts().to_dict()
+{'other closed': 163, 'failed': 76, 'active': 61}
+>>> figure = plots.distribution_figure(table, groups, signal="sponsor_named")
+>>> figure.layout.title.text
+'sponsor_named by outcome'
 """
 
 from ._figures import (

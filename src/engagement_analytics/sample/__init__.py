@@ -10,11 +10,16 @@ tables, so drivers and notebooks can be checked against it.
 
 Examples
 --------
+>>> from engagement_analytics import load_bundle
 >>> from engagement_analytics.sample import generate
 >>> bundle = generate(n_engagements=60, seed=1)
 >>> sorted(bundle.tables)[:2]
 ['attendance', 'commitments']
->>> bundle.write("data/my-sample")  # doctest: +SKIP
+>>> import tempfile
+>>> with tempfile.TemporaryDirectory() as folder:
+...     _ = bundle.write(folder)
+...     load_bundle(folder).report.tables["engagements"].kept
+60
 """
 
 from ._generate import DEFAULT_AS_OF, SampleBundle, generate, planted_table, truth_auc

@@ -10,10 +10,14 @@ could have known on that date.
 Examples
 --------
 >>> from engagement_analytics import load_bundle, signals
->>> bundle = load_bundle("data/sample")                     # doctest: +SKIP
->>> table = signals.compute(bundle, at_fraction=0.5)        # doctest: +SKIP
->>> table.attrs["window"]                                   # doctest: +SKIP
-"first 50% of each engagement's planned schedule, as of 2026-06-30 ..."
+>>> bundle = load_bundle("data/sample")
+>>> table = signals.compute(bundle, at_fraction=0.5)
+>>> print(table.attrs["window"])  # doctest: +ELLIPSIS
+first 50% of each engagement's planned schedule, as of 2026-06-30 (the latest date ...
+>>> table.index.name, len(table)
+('engagement_id', 300)
+>>> float(table["effort_estimate_to_sold_ratio"].median().round(2))
+1.13
 """
 
 from __future__ import annotations
