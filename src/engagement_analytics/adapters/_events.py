@@ -21,7 +21,17 @@ from ._csv import read_text_csv
 from ._result import AdapterError, AdapterResult, ImportReport
 from ._rules import MappingRules
 
-__all__ = ["Event", "EventMapper", "Invitee", "Roster", "iso_datetime", "read_roster", "stable_id"]
+__all__ = [
+    "Event",
+    "EventMapper",
+    "Invitee",
+    "Roster",
+    "attendance_row",
+    "iso_datetime",
+    "meeting_row",
+    "read_roster",
+    "stable_id",
+]
 
 
 def stable_id(prefix: str, *parts: str) -> str:
@@ -33,6 +43,35 @@ def stable_id(prefix: str, *parts: str) -> str:
 def iso_datetime(value: dt.datetime) -> str:
     """ISO 8601 with its UTC offset, to the second (an aware datetime)."""
     return value.replace(microsecond=0).isoformat()
+
+
+def meeting_row(
+    meeting_id: str,
+    engagement: str,
+    start: dt.datetime,
+    duration_minutes: float,
+    title: str,
+    rules: MappingRules,
+    *,
+    organizer: str = "",
+    cancelled: bool = False,
+) -> dict[str, str]:
+    """One ``meetings`` row in contract form, its kind from the rules (every adapter's)."""
+    return {
+        "meeting_id": meeting_id,
+        "engagement_id": engagement,
+        "start": iso_datetime(start),
+        "duration_minutes": _minutes(duration_minutes),
+        "kind": rules.kind_for(title),
+        "organizer_id": organizer,
+        "title": title,
+        "status": "cancelled" if cancelled else "held",
+    }
+
+
+def attendance_row(meeting_id: str, person: str, *, response: str = "", attended: str = "") -> dict[str, str]:
+    """One ``attendance`` row in contract form (``attended``: ``true``, ``false`` or empty)."""
+    return {"meeting_id": meeting_id, "person_id": person, "response": response, "attended": attended}
 
 
 @dataclass(frozen=True)
@@ -203,16 +242,10 @@ class EventMapper:
         if event.cancelled:
             report.notes["cancelled"] += 1
         organizer = self.roster.canonical(event.organizer) if event.organizer else ""
-        self.meetings[meeting_id] = {
-            "meeting_id": meeting_id,
-            "engagement_id": engagement,
-            "start": iso_datetime(event.start),
-            "duration_minutes": _minutes(event.duration_minutes),
-            "kind": self.rules.kind_for(event.title),
-            "organizer_id": organizer,
-            "title": event.title,
-            "status": "cancelled" if event.cancelled else "held",
-        }
+        self.meetings[meeting_id] = meeting_row(
+            meeting_id, engagement, event.start, event.duration_minutes, event.title, self.rules,
+            organizer=organizer, cancelled=event.cancelled,
+        )
         if organizer:
             self.people.setdefault((engagement, organizer), "")
         self._add_invitees(meeting_id, engagement, event.invitees)
@@ -220,10 +253,7 @@ class EventMapper:
     def _add_invitees(self, meeting_id: str, engagement: str, invitees: list[Invitee]) -> None:
         for invitee in invitees:
             person = self.roster.canonical(invitee.person_id)
-            row = self.attendance.setdefault(
-                (meeting_id, person),
-                {"meeting_id": meeting_id, "person_id": person, "response": "", "attended": ""},
-            )
+            row = self.attendance.setdefault((meeting_id, person), attendance_row(meeting_id, person))
             # A person listed twice keeps the most informative answer.
             row["response"] = row["response"] or invitee.response
             row["attended"] = row["attended"] or invitee.attended

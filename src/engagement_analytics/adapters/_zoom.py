@@ -19,7 +19,15 @@ import pandas as pd
 from .._contract import TABLES
 from ._clock import CellRef, parse_local_datetime
 from ._csv import ColumnFinder, csv_from_text
-from ._events import Roster, iso_datetime, read_roster, stable_id, stakeholder_rows
+from ._events import (
+    Roster,
+    attendance_row,
+    iso_datetime,
+    meeting_row,
+    read_roster,
+    stable_id,
+    stakeholder_rows,
+)
 from ._result import AdapterError, AdapterResult, ImportReport
 from ._rules import MappingRules
 
@@ -109,17 +117,12 @@ def read_zoom(
                                    iso_datetime(start.astimezone(dt.UTC)))
             created.append({"meeting_id": meeting_id, "engagement_id": engagement,
                             "start": pd.Timestamp(start).tz_convert("UTC"), "zoom_id": zoom_id})
-            new_meetings.append({
-                "meeting_id": meeting_id, "engagement_id": engagement,
-                "start": iso_datetime(start),
-                "duration_minutes": str(max(1, round((end - start).total_seconds() / 60))),
-                "kind": rules.kind_for(topic), "organizer_id": header.get("host", ""),
-                "title": topic, "status": "held",
-            })
+            minutes = max(1, round((end - start).total_seconds() / 60))
+            new_meetings.append(meeting_row(meeting_id, engagement, start, minutes, topic, rules,
+                                            organizer=header.get("host", "")))
         for person, info in merged.items():
-            joined.setdefault((meeting_id, person.casefold()), {
-                "meeting_id": meeting_id, "person_id": person, "response": "",
-                "attended": "true"})
+            joined.setdefault((meeting_id, person.casefold()),
+                              attendance_row(meeting_id, person, attended="true"))
             stakeholders.setdefault((engagement, person), info["name"])
     rows = list(joined.values())
     # Invitees absent from every report of their meeting (several reports may share one).
@@ -127,8 +130,7 @@ def read_zoom(
         for person in invited.get(meeting_id, ()):
             if (meeting_id, person.casefold()) not in joined:
                 report.notes["invitee_never_joined"] += 1
-                rows.append({"meeting_id": meeting_id, "person_id": person, "response": "",
-                             "attended": "false"})
+                rows.append(attendance_row(meeting_id, person, attended="false"))
     tables = {
         "meetings": pd.DataFrame(new_meetings, columns=list(TABLES["meetings"].column_names)),
         "attendance": pd.DataFrame(rows, columns=list(TABLES["attendance"].column_names)),
