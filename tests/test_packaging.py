@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import tomllib
+import zipfile
 from pathlib import Path
 
+import pytest
 import yaml
 from packaging.requirements import Requirement
 from packaging.version import Version
@@ -52,3 +56,21 @@ def test_every_contract_column_is_documented():
         assert f"## {table.name}" in text
         for column in table.columns:
             assert f"`{column.name}`" in text, f"docs/bundle.md lacks {table.name}.{column.name}"
+
+
+@pytest.mark.slow
+def test_the_wheel_ships_the_report_notebooks_and_templates(tmp_path):
+    # A normal (non-editable) install must be able to build a report: the notebooks and the
+    # HTML template travel inside the package, and notebooks/ holds links to the same files.
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path), str(ROOT)],
+        check=True, capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("engagement_analytics-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    linked = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    assert len(linked) == 7
+    for link in linked:
+        assert link.is_symlink(), f"{link.name} is a copy, not a link to the package's notebook"
+        assert f"engagement_analytics/report/notebooks/{link.name}" in names
+    assert "engagement_analytics/report/templates/report.html.j2" in names
