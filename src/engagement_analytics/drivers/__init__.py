@@ -15,6 +15,13 @@ Examples
 >>> print("\\n".join(result.findings))                      # doctest: +SKIP
 """
 
-from ._analyze import OUTCOME_KINDS, SIGNIFICANCE, DriversResult, InsufficientOutcomes, analyze
+from ._analyze import (
+    OUTCOME_KINDS,
+    SIGNIFICANCE,
+    DriversResult,
+    InsufficientOutcomes,
+    ModelSummary,
+    analyze,
+)
 
-__all__ = ["OUTCOME_KINDS", "SIGNIFICANCE", "DriversResult", "InsufficientOutcomes", "analyze"]
+__all__ = ["OUTCOME_KINDS", "SIGNIFICANCE", "DriversResult", "InsufficientOutcomes", "ModelSummary", "analyze"]
