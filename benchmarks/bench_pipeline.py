@@ -72,7 +72,7 @@ def _step_drivers(bundle: Path) -> dict[str, object]:
     return {
         "analyze_seconds": round(time.perf_counter() - started, 2),
         "n": int(result.n),
-        "cv_auc": round(float(result.model["cv_auc"]), 3),
+        "cv_auc": round(float(result.model.cv_auc), 3),
     }
 
 

@@ -58,12 +58,12 @@ def test_failed_or_challenged_counts_challenged_as_events(planted, catalog):
 
 def test_joint_model_beats_chance_and_is_calibrated_in_bulk(result, planted):
     model = result.model
-    assert 0.65 < model["cv_auc"] < 0.95
-    assert model["cv_auc_low"] < model["cv_auc"] < model["cv_auc_high"]
-    assert 0.5 < model["gb_cv_auc"] < 0.95
+    assert 0.65 < model.cv_auc < 0.95
+    assert model.cv_auc_low < model.cv_auc < model.cv_auc_high
+    assert 0.5 < model.gb_cv_auc < 0.95
     outcomes = planted[1]
-    assert model["base_rate"] == pytest.approx((outcomes == "failed").mean())
-    assert model["brier"] < model["base_rate"] * (1 - model["base_rate"])  # beats the base rate
+    assert model.base_rate == pytest.approx((outcomes == "failed").mean())
+    assert model.brier < model.base_rate * (1 - model.base_rate)  # beats the base rate
     calibration = result.calibration
     assert calibration["n"].sum() == result.n
     assert list(calibration["bin"]) == [1, 2, 3, 4, 5]

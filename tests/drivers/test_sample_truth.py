@@ -82,8 +82,8 @@ def test_cv_auc_is_below_the_auc_of_the_true_probabilities(sample_result):
     pairs = probability[failed].to_numpy()[:, None] - probability[~failed].to_numpy()[None, :]
     true_auc = ((pairs > 0).sum() + 0.5 * (pairs == 0).sum()) / pairs.size
     model = sample_result.model
-    print(f"\ncv_auc {model['cv_auc']:.3f} [{model['cv_auc_low']:.3f}, {model['cv_auc_high']:.3f}], "
-          f"gradient boosting {model['gb_cv_auc']:.3f}, true-probability AUC {true_auc:.3f}")
+    print(f"\ncv_auc {model.cv_auc:.3f} [{model.cv_auc_low:.3f}, {model.cv_auc_high:.3f}], "
+          f"gradient boosting {model.gb_cv_auc:.3f}, true-probability AUC {true_auc:.3f}")
     # The true probabilities are the best any model can do, up to sampling noise.
-    assert model["cv_auc"] < true_auc + 0.03
-    assert model["cv_auc"] > 0.6
+    assert model.cv_auc < true_auc + 0.03
+    assert model.cv_auc > 0.6

@@ -44,11 +44,11 @@ def _print_human(result: drivers_module.DriversResult) -> None:
     console.print(table)
     model = result.model
     console.print(
-        f"All signals together (regularised logistic regression, {model['n_repeats']}x"
-        f"{model['n_splits']}-fold CV): AUC {model['cv_auc']:.2f} "
-        f"(95% CI {_format(model['cv_auc_low'], '.2f')}-{_format(model['cv_auc_high'], '.2f')}), "
-        f"gradient boosting AUC {model['gb_cv_auc']:.2f}, Brier {model['brier']:.3f}, "
-        f"base rate {model['base_rate']:.0%}.",
+        f"All signals together (regularised logistic regression, {model.n_repeats}x"
+        f"{model.n_splits}-fold CV): AUC {model.cv_auc:.2f} "
+        f"(95% CI {_format(model.cv_auc_low, '.2f')}-{_format(model.cv_auc_high, '.2f')}), "
+        f"gradient boosting AUC {model.gb_cv_auc:.2f}, Brier {model.brier:.3f}, "
+        f"base rate {model.base_rate:.0%}.",
         markup=False,
     )
     for warning in result.warnings:

@@ -18,6 +18,13 @@ Examples
 ['overselling', 'effort_estimate_to_sold_ratio']
 """
 
-from ._analyze import OUTCOME_KINDS, SIGNIFICANCE, DriversResult, InsufficientOutcomes, analyze
+from ._analyze import (
+    OUTCOME_KINDS,
+    SIGNIFICANCE,
+    DriversResult,
+    InsufficientOutcomes,
+    ModelSummary,
+    analyze,
+)
 
-__all__ = ["OUTCOME_KINDS", "SIGNIFICANCE", "DriversResult", "InsufficientOutcomes", "analyze"]
+__all__ = ["OUTCOME_KINDS", "SIGNIFICANCE", "DriversResult", "InsufficientOutcomes", "ModelSummary", "analyze"]

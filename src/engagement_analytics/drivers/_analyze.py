@@ -12,7 +12,7 @@ import pandas as pd
 from .. import signals as signals_module
 from ..bundle import Bundle
 from ._findings import SIGNIFICANCE, findings
-from ._model import cross_validate
+from ._model import ModelSummary, cross_validate
 from ._outcomes import (
     OUTCOME_KINDS,
     InsufficientOutcomes,
@@ -22,7 +22,9 @@ from ._outcomes import (
 )
 from ._univariate import family_table, signal_table
 
-__all__ = ["OUTCOME_KINDS", "SIGNIFICANCE", "DriversResult", "InsufficientOutcomes", "analyze"]
+__all__ = [
+    "OUTCOME_KINDS", "SIGNIFICANCE", "DriversResult", "InsufficientOutcomes", "ModelSummary", "analyze",
+]
 
 
 _JSON_SIGNAL_KEYS = ("signal", "family", "n", "odds_ratio", "ci_low", "ci_high", "p_value", "q_value")
@@ -48,9 +50,9 @@ class DriversResult:
     families : DataFrame
         One row per family: family, signal (its strongest, smallest p), odds_ratio,
         ci_low, ci_high, p_value, q_value, n_signals, n_tested.
-    model : dict
-        Cross-validated all-signal model: cv_auc, cv_auc_low, cv_auc_high, brier,
-        base_rate, n, events, gb_cv_auc (gradient boosting), gb_cv_auc_low,
+    model : ModelSummary
+        Cross-validated all-signal model (frozen): cv_auc, cv_auc_low, cv_auc_high,
+        brier, base_rate, n, events, gb_cv_auc (gradient boosting), gb_cv_auc_low,
         gb_cv_auc_high, n_signals, events_per_signal, n_splits, n_repeats,
         regularisation_c_median, auc_interval_method, warnings.
     calibration : DataFrame
@@ -72,7 +74,7 @@ class DriversResult:
 
     signals: pd.DataFrame
     families: pd.DataFrame
-    model: dict
+    model: ModelSummary
     calibration: pd.DataFrame
     importance: pd.DataFrame
     findings: list[str]
@@ -91,7 +93,7 @@ class DriversResult:
             "events": self.events,
             "signals": [_json_row(row, _JSON_SIGNAL_KEYS) for row in self.signals.to_dict("records")],
             "families": [_json_row(row, _JSON_FAMILY_KEYS) for row in self.families.to_dict("records")],
-            "model": _json_row(self.model, _JSON_MODEL_KEYS),
+            "model": {key: _json_value(getattr(self.model, key)) for key in _JSON_MODEL_KEYS},
             "findings": list(self.findings),
             "warnings": list(self.warnings),
         }
@@ -282,7 +284,7 @@ def analyze(
         signals[usable], y, signal_catalog["family"], random_state=random_state,
         n_splits=n_splits, n_repeats=n_repeats,
     )
-    all_warnings = notes + model_notes + report.model["warnings"]
+    all_warnings = notes + model_notes + list(report.model.warnings)
     return DriversResult(
         signals=signal_stats,
         families=family_stats,

@@ -30,7 +30,9 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-__all__ = ["AUC_INTERVAL_METHOD", "CALIBRATION_BINS", "C_GRID", "ModelReport", "cross_validate"]
+__all__ = [
+    "AUC_INTERVAL_METHOD", "CALIBRATION_BINS", "C_GRID", "ModelReport", "ModelSummary", "cross_validate",
+]
 
 #: Inverse L2 penalties tried by the inner 3-fold CV; strong shrinkage first, as
 #: portfolios are small and events per signal few.
@@ -121,10 +123,60 @@ def calibration_table(predicted: np.ndarray, y: np.ndarray) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
+class ModelSummary:
+    """The cross-validated all-signal model, in numbers.
+
+    Attributes
+    ----------
+    cv_auc, cv_auc_low, cv_auc_high : float
+        Mean held-out AUC of the regularised logistic regression and its 95%
+        interval (``auc_interval_method``); NaN when a chosen fit did not converge.
+    brier : float
+        Mean Brier score of the out-of-fold predictions.
+    base_rate : float
+        Share of events among the engagements modelled.
+    n, events : int
+        Engagements modelled and events among them.
+    gb_cv_auc, gb_cv_auc_low, gb_cv_auc_high : float
+        The same for the gradient-boosting comparison.
+    n_signals : int
+        Signal columns the model used.
+    events_per_signal : float
+        Smaller outcome class per signal column.
+    n_splits, n_repeats : int
+        The repeated stratified K-fold cross-validation.
+    regularisation_c_median : float
+        Median inverse L2 penalty chosen by the inner CV across folds.
+    auc_interval_method : str
+        How the AUC interval is computed.
+    warnings : tuple of str
+        What a reader should know about the model.
+    """
+
+    cv_auc: float
+    cv_auc_low: float
+    cv_auc_high: float
+    brier: float
+    base_rate: float
+    n: int
+    events: int
+    gb_cv_auc: float
+    gb_cv_auc_low: float
+    gb_cv_auc_high: float
+    n_signals: int
+    events_per_signal: float
+    n_splits: int
+    n_repeats: int
+    regularisation_c_median: float
+    auc_interval_method: str
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ModelReport:
     """Out-of-fold results of :func:`cross_validate`."""
 
-    model: dict
+    model: ModelSummary
     calibration: pd.DataFrame
     importance: pd.DataFrame
 
@@ -219,16 +271,16 @@ def cross_validate(
             "estimates are shrunk, treat with caution"
         )
     mean_oof = oof.mean(axis=0)
-    model = {
-        "cv_auc": cv_auc, "cv_auc_low": cv_low, "cv_auc_high": cv_high,
-        "brier": float(np.mean([brier_score_loss(target, row) for row in oof])),
-        "base_rate": float(target.mean()), "n": len(target), "events": events,
-        "gb_cv_auc": gb_auc, "gb_cv_auc_low": gb_low, "gb_cv_auc_high": gb_high,
-        "n_signals": X.shape[1], "events_per_signal": events_per_signal,
-        "n_splits": n_splits, "n_repeats": n_repeats,
-        "regularisation_c_median": float(np.median(chosen_c)),
-        "auc_interval_method": AUC_INTERVAL_METHOD,
-        "warnings": warnings_out,
-    }
+    model = ModelSummary(
+        cv_auc=cv_auc, cv_auc_low=cv_low, cv_auc_high=cv_high,
+        brier=float(np.mean([brier_score_loss(target, row) for row in oof])),
+        base_rate=float(target.mean()), n=len(target), events=events,
+        gb_cv_auc=gb_auc, gb_cv_auc_low=gb_low, gb_cv_auc_high=gb_high,
+        n_signals=X.shape[1], events_per_signal=events_per_signal,
+        n_splits=n_splits, n_repeats=n_repeats,
+        regularisation_c_median=float(np.median(chosen_c)),
+        auc_interval_method=AUC_INTERVAL_METHOD,
+        warnings=tuple(warnings_out),
+    )
     importance = _family_importance(pd.DataFrame(importances, columns=X.columns), families)
     return ModelReport(model, calibration_table(mean_oof, target), importance)

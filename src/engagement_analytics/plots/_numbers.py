@@ -205,18 +205,23 @@ def forest_numbers(drivers_signals: pd.DataFrame) -> pd.DataFrame:
     return tested[columns].reset_index(drop=True).round(DECIMALS)
 
 
-def auc_numbers(model: Mapping[str, object], *, reference_auc: float | None = None) -> pd.DataFrame:
+def auc_numbers(model: object, *, reference_auc: float | None = None) -> pd.DataFrame:
     """Cross-validated AUC with its interval, per model (logistic and gradient boosting).
 
-    ``reference_auc``, when given (a sample bundle's true generating
+    ``model`` is a drivers result's ``model`` (:class:`~engagement_analytics.drivers.ModelSummary`)
+    or a mapping with some of its keys (``cv_auc``, ``cv_auc_low``, ...; absent models are
+    left out). ``reference_auc``, when given (a sample bundle's true generating
     probabilities, :func:`engagement_analytics.sample.truth_auc`), adds a
     ``true probabilities`` row: the ceiling any model could reach on the data.
     """
+    def value(key: str) -> object:
+        return model.get(key) if isinstance(model, Mapping) else getattr(model, key, None)
+
     rows = [
-        {"model": "logistic regression", "auc": model.get("cv_auc"),
-         "low": model.get("cv_auc_low"), "high": model.get("cv_auc_high")},
-        {"model": "gradient boosting", "auc": model.get("gb_cv_auc"),
-         "low": model.get("gb_cv_auc_low"), "high": model.get("gb_cv_auc_high")},
+        {"model": "logistic regression", "auc": value("cv_auc"),
+         "low": value("cv_auc_low"), "high": value("cv_auc_high")},
+        {"model": "gradient boosting", "auc": value("gb_cv_auc"),
+         "low": value("gb_cv_auc_low"), "high": value("gb_cv_auc_high")},
     ]
     if reference_auc is not None:
         rows.append({"model": "true probabilities", "auc": reference_auc, "low": None, "high": None})

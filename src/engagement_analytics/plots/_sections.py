@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..bundle import Bundle
 from ._figures import comparison_figure, distribution_figure, trajectory_figure
 from ._numbers import (
     DECIMALS,
@@ -74,7 +75,7 @@ def comparison_summary(
 
 
 def family_trajectory(
-    bundle: object,
+    bundle: Bundle,
     signals: pd.DataFrame,
     groups: pd.Series,
     *,
@@ -158,7 +159,7 @@ class FamilySection:
 
 
 def family_section(
-    bundle: object,
+    bundle: Bundle,
     signals: pd.DataFrame,
     groups: pd.Series,
     *,

@@ -27,6 +27,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from ..bundle import Bundle
 from ._catalog import FAMILIES, HIGHER, LOWER, catalog_frame
 from ._compute import SIGNAL_NAMES, restrict, signal_frame
 from ._windows import (
@@ -69,7 +70,7 @@ def catalog() -> pd.DataFrame:
 
 
 def compute(
-    bundle: object,
+    bundle: Bundle,
     *,
     as_of: object = None,
     first_weeks: int | None = None,
@@ -115,7 +116,7 @@ def compute(
 
 
 def windows(
-    bundle: object,
+    bundle: Bundle,
     *,
     as_of: object = None,
     first_weeks: int | None = None,
@@ -134,7 +135,7 @@ def windows(
 
 
 def over_time(
-    bundle: object,
+    bundle: Bundle,
     *,
     engagement_ids: Iterable[str],
     every_days: int = 7,

@@ -7,6 +7,7 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
+from ..bundle import Bundle
 from ._catalog import FAMILIES, SIGNALS
 from ._families import FAMILY_FUNCTIONS
 from ._prepare import prepare
@@ -17,12 +18,12 @@ __all__ = ["missing_tables", "restrict", "signal_frame", "unavailable_signals"]
 SIGNAL_NAMES = tuple(s.signal for s in SIGNALS)
 
 
-def missing_tables(bundle: object) -> list[str]:
+def missing_tables(bundle: Bundle) -> list[str]:
     """Names of the optional tables the bundle lacks."""
     return [name for name in ("commitments", "communications") if getattr(bundle, name) is None]
 
 
-def unavailable_signals(bundle: object) -> dict[str, str]:
+def unavailable_signals(bundle: Bundle) -> dict[str, str]:
     """``{family or signal: reason}`` for signals whose tables are absent.
 
     A family whose every signal is unavailable is reported once, under its name.
@@ -47,7 +48,7 @@ def _reason(tables: list[str]) -> str:
     return f"no {' or '.join(tables)} table in the bundle"
 
 
-def signal_frame(bundle: object, spec: WindowSpec, *, step_days: int | None = None) -> pd.DataFrame:
+def signal_frame(bundle: Bundle, spec: WindowSpec, *, step_days: int | None = None) -> pd.DataFrame:
     """Every signal for every engagement started by the as-of date, in catalog order."""
     windows = resolve_windows(bundle.engagements, spec, step_days=step_days)
     prepared = prepare(bundle, windows)
@@ -76,7 +77,7 @@ def signal_frame(bundle: object, spec: WindowSpec, *, step_days: int | None = No
     return result
 
 
-def restrict(bundle: object, engagement_ids: object) -> object:
+def restrict(bundle: Bundle, engagement_ids: object) -> Bundle:
     """The bundle cut to the given engagements (every table filtered)."""
     ids = pd.Index(pd.unique(pd.Series(list(engagement_ids), dtype=object)))
     unknown = ids.difference(pd.Index(bundle.engagements["engagement_id"]))

@@ -33,6 +33,7 @@ import pyarrow.compute as pc
 
 from .._config import get_n_jobs
 from .._contract import MEETING_KINDS, utc_offset_column
+from ..bundle import Bundle
 from ._windows import SECONDS_PER_DAY, day_numbers, epoch_seconds
 
 __all__ = ["Prepared", "prepare"]
@@ -313,7 +314,7 @@ def _prepare_commitments(commitments: pd.DataFrame | None, eng_ids: pd.Index,
     )
 
 
-def prepare(bundle: object, windows: pd.DataFrame) -> Prepared:
+def prepare(bundle: Bundle, windows: pd.DataFrame) -> Prepared:
     """Cut every table of ``bundle`` to ``windows`` and look people up.
 
     Parameters

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..bundle import Bundle
+
 __all__ = [
     "SECONDS_PER_DAY",
     "WindowSpec",
@@ -96,7 +98,7 @@ class WindowSpec:
         )
 
 
-def _data_horizon(bundle: object) -> float:
+def _data_horizon(bundle: Bundle) -> float:
     """The latest day any dated row of the bundle mentions (closed dates excluded)."""
     columns = [bundle.engagements["start_date"], bundle.meetings["start"]]
     if bundle.commitments is not None:
@@ -142,7 +144,7 @@ def window_options(
 
 
 def window_spec(
-    bundle: object,
+    bundle: Bundle,
     *,
     as_of: object = None,
     first_weeks: int | None = None,
