@@ -8,16 +8,22 @@ The public API is small:
 - :mod:`engagement_analytics.sample` generates bundles with a known, planted truth;
 - :mod:`engagement_analytics.plots` builds the report figures;
 - :mod:`engagement_analytics.adapters` turns calendar and CRM exports into a bundle.
+
+Commands that write lock what they write: a second run waits up to
+:data:`LOCK_WAIT_SECONDS`, then raises :class:`FolderBusy` (an ``OSError``).
 """
 
+from ._atomic import LOCK_WAIT_SECONDS, FolderBusy
 from ._config import get_n_jobs, set_n_jobs
 from .bundle import Bundle, BundleError, LoadReport, Problem, load_bundle
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "LOCK_WAIT_SECONDS",
     "Bundle",
     "BundleError",
+    "FolderBusy",
     "LoadReport",
     "Problem",
     "get_n_jobs",

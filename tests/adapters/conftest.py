@@ -42,3 +42,16 @@ def write_ics(path: Path, *events: str) -> Path:
     lines.append("END:VCALENDAR")
     path.write_bytes(("\r\n".join(line.strip() for line in lines) + "\r\n").encode())
     return path
+
+
+def write_eng1_bundle(out: Path) -> Path:
+    """A bundle folder with engagement ENG-1 and its one stakeholder, ann@client.example."""
+    out.mkdir()
+    (out / "engagements.csv").write_text(
+        "engagement_id,client,start_date,planned_end_date,sold_effort_days\n"
+        "ENG-1,Acme,2025-01-01,2025-12-31,100\n"
+    )
+    (out / "stakeholders.csv").write_text(
+        "engagement_id,person_id,side,role,name\nENG-1,ann@client.example,client,champion,Ann\n"
+    )
+    return out

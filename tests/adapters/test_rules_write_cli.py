@@ -17,6 +17,8 @@ from engagement_analytics.adapters import (
 )
 from engagement_analytics.cli import main
 
+from .conftest import write_eng1_bundle
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 
 
@@ -65,16 +67,7 @@ def test_example_rules_file_matching():
 
 
 def _bundle_dir(tmp_path: Path) -> Path:
-    out = tmp_path / "bundle"
-    out.mkdir()
-    (out / "engagements.csv").write_text(
-        "engagement_id,client,start_date,planned_end_date,sold_effort_days\n"
-        "ENG-1,Acme,2025-01-01,2025-12-31,100\n"
-    )
-    (out / "stakeholders.csv").write_text(
-        "engagement_id,person_id,side,role,name\nENG-1,ann@client.example,client,champion,Ann\n"
-    )
-    return out
+    return write_eng1_bundle(tmp_path / "bundle")
 
 
 def test_append_never_duplicates_and_keeps_roster_roles(make_ics, rules, tmp_path):

@@ -3,7 +3,8 @@
 Each reader returns an :class:`AdapterResult` (bundle tables as raw
 contract-form string frames plus an :class:`ImportReport` counting what was
 read, mapped and skipped, and why); :func:`write_bundle` writes or appends
-them to a bundle folder that ``load_bundle`` then validates.
+them to a bundle folder that ``load_bundle`` then validates, all tables at
+once and one run at a time (:func:`locked_bundle`).
 
 - :func:`read_ics` -- iCalendar files (Outlook, Google Calendar, Thunderbird);
 - :func:`read_outlook_csv` -- Outlook's calendar CSV export;
@@ -17,7 +18,7 @@ from ._outlook import read_outlook_csv
 from ._result import AdapterError, AdapterResult, ImportReport
 from ._rules import MappingRules, load_rules, parse_rules
 from ._salesforce import read_salesforce, split_salesforce_exports
-from ._write import read_bundle_table, write_bundle
+from ._write import locked_bundle, read_bundle_table, write_bundle
 from ._zoom import read_zoom
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "ImportReport",
     "MappingRules",
     "load_rules",
+    "locked_bundle",
     "parse_rules",
     "read_bundle_table",
     "read_ics",

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 
+from .._atomic import LOCK_WAIT_SECONDS, locked_folder, replace_files
 from .._contract import TABLES
 from ._csv import read_text_csv
 from ._result import AdapterError, AdapterResult
 
-__all__ = ["read_bundle_table", "write_bundle"]
+__all__ = ["locked_bundle", "read_bundle_table", "write_bundle"]
+
+#: Formats the loader reads a table from: a table in one of them cannot be appended to.
+OTHER_FORMATS = (".parquet", ".xlsx")
 
 #: Rows of a new export update the existing row with the same key: a cell the
 #: new export leaves empty keeps its old value (a Zoom report adds ``attended``
@@ -31,9 +37,13 @@ PERSON_KEYS = ("person_id",)
 
 
 def write_bundle(
-    result: AdapterResult, out_dir: str | Path, *, append: bool = True
+    result: AdapterResult,
+    out_dir: str | Path,
+    *,
+    append: bool = True,
+    wait: float = LOCK_WAIT_SECONDS,
 ) -> pd.DataFrame:
-    """Write an adapter's tables as CSV files of a bundle folder.
+    """Write an adapter's tables as CSV files of a bundle folder, all or nothing.
 
     Parameters
     ----------
@@ -49,6 +59,9 @@ def write_bundle(
         kept). New rows repeating a key are merged first (the first non-empty
         cell wins; for stakeholders the first row), so no key is ever written
         twice. With ``append=False`` the files are replaced.
+    wait : float, default 60
+        Seconds to wait for another run writing the same bundle (see
+        :func:`locked_bundle`), then :class:`~engagement_analytics._atomic.FolderBusy`.
 
     Returns
     -------
@@ -60,25 +73,63 @@ def write_bundle(
     AdapterError
         When a table exists in another format (append needs CSV) or an
         existing file repeats a key.
+
+    Notes
+    -----
+    The tables are switched together (see ``docs/adapters.md``): whatever
+    moment the process dies, ``load_bundle`` reads either every old table or
+    every new one, and the next run cleans up after it.
     """
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     rows = []
-    for table, new in result.tables.items():
-        path = out_dir / f"{table}.csv"
-        others = [p.name for p in out_dir.glob(f"{table}.*") if p.suffix.lower() != ".csv"]
-        if others:
-            raise AdapterError(f"{others[0]}: adapters write CSV; convert this table to CSV first")
-        new = _clean(new)
-        old = _clean(read_text_csv(path)) if append and path.exists() else None
-        merged, added, updated = _merge(table, old, new, path.name)
-        _write_csv(merged, path)
-        before = 0 if old is None else len(old)
-        rows.append(
-            {"table": table, "file": path.name, "before": before, "added": added,
-             "updated": updated, "after": len(merged)}
+    merged_tables = {}
+    with locked_bundle(out_dir, wait=wait):
+        for table, new in result.tables.items():
+            path = out_dir / f"{table}.csv"
+            others = [p.name for p in out_dir.glob(f"{table}.*") if p.suffix.lower() in OTHER_FORMATS]
+            if others:
+                raise AdapterError(f"{others[0]}: adapters write CSV; convert this table to CSV first")
+            new = _clean(new)
+            old = _clean(read_text_csv(path)) if append and path.exists() else None
+            merged, added, updated = _merge(table, old, new, path.name)
+            merged_tables[path.name] = merged
+            before = 0 if old is None else len(old)
+            rows.append(
+                {"table": table, "file": path.name, "before": before, "added": added,
+                 "updated": updated, "after": len(merged)}
+            )
+        replace_files(
+            out_dir,
+            {name: lambda path, frame=frame: _write_csv(frame, path)
+             for name, frame in merged_tables.items()},
+            wait=wait,
         )
     return pd.DataFrame(rows, columns=["table", "file", "before", "added", "updated", "after"])
+
+
+@contextlib.contextmanager
+def locked_bundle(out_dir: str | Path, *, wait: float = LOCK_WAIT_SECONDS) -> Iterator[list[str]]:
+    """Hold a bundle folder's write lock for the block (creating the folder).
+
+    Only one run at a time reads, merges and writes a bundle: hold the lock
+    from reading the bundle's tables (Zoom matching, known engagements) to
+    :func:`write_bundle` (which takes it too), so no run writes tables merged
+    from a state another run has since changed. Waits up to ``wait`` seconds
+    for another holder, then raises ``FolderBusy`` (an ``OSError``).
+
+    On entry, what an interrupted run left is repaired: its committed tables
+    are switched in, its uncommitted ones deleted, and ``<table>.csv.tmp``
+    files (left by earlier versions when killed) removed. Yields one line
+    per repair.
+    """
+    out_dir = Path(out_dir)
+    with locked_folder(out_dir, wait=wait) as repaired:
+        for table in TABLES:
+            legacy = out_dir / f"{table}.csv.tmp"
+            if legacy.is_file():
+                legacy.unlink()
+                repaired.append(f"{legacy}: removed (left by an interrupted import)")
+        yield repaired
 
 
 def read_bundle_table(out_dir: str | Path, table: str) -> pd.DataFrame | None:

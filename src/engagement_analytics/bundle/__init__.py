@@ -4,6 +4,15 @@
 """
 
 from ._load import load_bundle
+from ._rejects import write_rejects
 from ._types import Bundle, BundleError, LoadReport, Problem, TableCounts
 
-__all__ = ["Bundle", "BundleError", "LoadReport", "Problem", "TableCounts", "load_bundle"]
+__all__ = [
+    "Bundle",
+    "BundleError",
+    "LoadReport",
+    "Problem",
+    "TableCounts",
+    "load_bundle",
+    "write_rejects",
+]

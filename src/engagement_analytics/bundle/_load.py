@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._atomic import FolderBusy, finish_interrupted, folder_state
 from .._config import get_n_jobs
 from .._contract import PERSON_COLUMNS, TABLES
 from ._arrow_ops import encode
@@ -28,6 +29,8 @@ _PERSON_USES = {
     "commitments": "owner_id",
     "communications": "from_id",
 }
+#: Reads of a bundle folder before giving up when a writer keeps changing it.
+READ_ATTEMPTS = 3
 
 
 def load_bundle(
@@ -81,7 +84,7 @@ def load_bundle(
     np.True_
     """
     label = "(in-memory tables)" if isinstance(source, Mapping) else str(source)
-    raw_tables, ignored = read_source(source)
+    raw_tables, ignored = _read_settled(source)
     missing_required = [name for name, spec in TABLES.items() if spec.required and name not in raw_tables]
     if missing_required:
         raise BundleError(
@@ -149,6 +152,38 @@ def load_bundle(
         rejects=report.problems_frame(),
         rejected_rows=rejected_rows,
     )
+
+
+def _read_settled(source: str | Path | Mapping[str, pd.DataFrame]):
+    """``read_source``, but a folder's tables all come from one moment.
+
+    A writer (``import``) switches a bundle's tables one by one after its
+    commit point. Before reading, a switch an interrupted run left half done
+    is finished; after reading, the folder is listed again and read again if
+    any file changed or a switch was under way meanwhile.
+    """
+    if isinstance(source, Mapping) or not Path(source).is_dir():
+        return read_source(source)
+    folder = Path(source)
+    for _ in range(READ_ATTEMPTS):
+        try:
+            finish_interrupted(folder, discard_staging=False)
+            before = folder_state(folder)
+        except FolderBusy as exc:
+            raise _unreadable(folder, exc.strerror) from None
+        except OSError as exc:
+            raise _unreadable(folder, "an import was interrupted while switching its tables "
+                              f"and finishing it failed ({exc.strerror or exc}); run "
+                              "'engagement-analytics validate' on it with write access") from None
+        tables = read_source(folder)
+        if not before.switching and folder_state(folder) == before:
+            return tables
+    raise _unreadable(folder, f"the files changed during each of {READ_ATTEMPTS} reads "
+                      "(is another program writing them?)")
+
+
+def _unreadable(folder: Path, why: str) -> BundleError:
+    return BundleError([Problem("", str(folder), None, None, None, why)], unreadable=True)
 
 
 def _rejected_rows(table: CheckedTable, rejected: np.ndarray, *, keep_text: bool) -> pd.DataFrame:

@@ -15,6 +15,7 @@ from ..adapters import (
     AdapterResult,
     MappingRules,
     load_rules,
+    locked_bundle,
     read_bundle_table,
     read_ics,
     read_outlook_csv,
@@ -23,7 +24,15 @@ from ..adapters import (
     split_salesforce_exports,
     write_bundle,
 )
-from .common import UsageProblem, console, parse_date
+from .common import (
+    WAIT_DEFAULT,
+    UsageProblem,
+    WaitOption,
+    check_writable,
+    console,
+    parse_date,
+    write_atomically,
+)
 
 #: Unmatched events printed on the console; --unmatched writes them all.
 SHOWN_UNMATCHED = 10
@@ -55,22 +64,33 @@ def import_exports(
     unmatched: Annotated[
         Path | None, typer.Option(help="Write every unmatched event to this CSV (personal data).")
     ] = None,
+    wait: WaitOption = WAIT_DEFAULT,
 ) -> None:
     """Turn calendar, Zoom or Salesforce exports into bundle tables in OUT.
 
-    Exit 0 when the bundle validates, 1 when it does not, 2 for unreadable input.
+    The tables are switched all at once: killed at any moment, OUT holds all
+    its old tables or all the new ones. One run at a time writes a bundle: a
+    second one waits (--wait), then stops. Exit 0 when the bundle validates,
+    1 when it does not, 2 for unreadable input, a bad path or a busy bundle.
     """
     until_date = parse_date(until, option="--until")
     for path in [rules, *files] + ([roster] if roster else []):
         if not path.is_file():
             raise UsageProblem(f"{path}: no such file")
-    if roster is None and (out / "stakeholders.csv").is_file():
-        # The bundle's own people: their spelling, roles and names (display-name matching).
-        roster = out / "stakeholders.csv"
+    if unmatched is not None:
+        check_writable(unmatched, option="--unmatched")
     try:
         mapping = load_rules(rules)
-        result = _read(source, files, mapping, out, roster, until_date)
-        written = write_bundle(result, out)
+        # Read, merge and write under the bundle's lock: no run merges into tables
+        # another run is rewriting.
+        with locked_bundle(out, wait=wait) as repaired:
+            for line in repaired:
+                console.print(line, markup=False)
+            if roster is None and (out / "stakeholders.csv").is_file():
+                # The bundle's own people: their spelling, roles and names (display-name matching).
+                roster = out / "stakeholders.csv"
+            result = _read(source, files, mapping, out, roster, until_date)
+            written = write_bundle(result, out, wait=wait)
     except AdapterError as exc:
         raise UsageProblem(str(exc)) from None
     _print(result, written, unmatched)
@@ -140,7 +160,7 @@ def _print(result: AdapterResult, written, unmatched: Path | None) -> None:
     for row in listed.head(SHOWN_UNMATCHED).itertuples(index=False):
         console.print(f"  {row.file} {row.uid} {row.start} {row.title!r} ({row.reason})", markup=False)
     if unmatched is not None:
-        listed.to_csv(unmatched, index=False)
+        write_atomically(unmatched, lambda path: listed.to_csv(path, index=False))
         console.print(f"All unmatched items written to {unmatched}", markup=False)
     elif len(listed) > SHOWN_UNMATCHED:
         console.print("  ... use --unmatched FILE to write them all", markup=False)

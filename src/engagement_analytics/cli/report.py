@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ..report import build_report
-from .common import UsageProblem, console
+from .common import WAIT_DEFAULT, UsageProblem, WaitOption, console
 
 
 def register(app: typer.Typer) -> None:
@@ -40,7 +40,13 @@ def parse_parameter(text: str) -> tuple[str, object]:
 
 def report(
     bundle: Annotated[Path, typer.Argument(help="Bundle folder or bundle.xlsx.")],
-    out: Annotated[Path, typer.Option("--out", help="Folder for index.html and the pages.")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            help="Folder for index.html and the pages: new, empty, or an earlier report (replaced).",
+        ),
+    ],
     parameters: Annotated[
         list[str] | None,
         typer.Option(
@@ -61,11 +67,16 @@ def report(
         typer.Option(min=1, help="Notebooks run at the same time (default: the cores, at most 4)."),
     ] = None,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+    wait: WaitOption = WAIT_DEFAULT,
 ) -> None:
     """Execute the notebooks on BUNDLE and render offline HTML pages plus index.html.
 
-    Exit 0 when every section was computed, 1 when some could not be (their
-    pages say why), 2 for a bad path or option.
+    The report is built in a hidden folder beside OUT and replaces OUT as a
+    whole at the end: stopped at any moment, OUT keeps the previous report.
+    One run at a time builds into OUT: a second one waits (--wait), then
+    stops. OUT is checked before the notebooks run. Exit 0 when every section
+    was computed, 1 when some could not be (their pages say why), 2 for a bad
+    path or option, an unwritable or busy OUT.
     """
     values = dict(parse_parameter(p) for p in parameters or [])
     selected = [n for n in (notebooks or "").split(",") if n.strip()] or None
@@ -78,8 +89,11 @@ def report(
             notebooks_dir=notebooks_dir,
             jobs=jobs,
             progress=progress,
+            wait=wait,
         )
     except (FileNotFoundError, ValueError) as exc:
+        if isinstance(exc, OSError) and exc.filename:
+            raise  # an output path: printed as "PATH: why" (see cli.main)
         raise UsageProblem(str(exc)) from None
     for section in result.sections:
         status = "ok" if section.ok else f"could not be computed: {section.error}"

@@ -11,7 +11,8 @@ import typer
 from rich.table import Table
 
 from .. import BundleError, LoadReport, load_bundle
-from .common import console
+from ..bundle import write_rejects
+from .common import WAIT_DEFAULT, WaitOption, check_writable, console
 
 
 def register(app: typer.Typer) -> None:
@@ -23,10 +24,17 @@ def validate(
     lenient: Annotated[bool, typer.Option(help="Move bad rows to rejects instead of failing.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     rejects: Annotated[
-        Path | None, typer.Option(help="Write rejected raw rows, one CSV per table, to this folder.")
+        Path | None,
+        typer.Option(
+            help="Write rejected raw rows, one CSV per table, to this folder "
+            "(replacing the previous run's <table>.rejected.csv files as a set)."
+        ),
     ] = None,
+    wait: WaitOption = WAIT_DEFAULT,
 ) -> None:
     """Check a bundle against the data contract. Exit 0 valid, 1 invalid, 2 unreadable."""
+    if rejects is not None:
+        check_writable(rejects, option="--rejects", folder=True)
     try:
         loaded = load_bundle(bundle, lenient=lenient)
     except BundleError as exc:
@@ -36,10 +44,8 @@ def validate(
         print(json.dumps(report.as_dict(), indent=2))
         raise typer.Exit(1) from None
     report = loaded.report
-    if rejects is not None and loaded.rejected_rows:
-        rejects.mkdir(parents=True, exist_ok=True)
-        for name, frame in loaded.rejected_rows.items():
-            frame.to_csv(rejects / f"{name}.rejected.csv", index=False)
+    if rejects is not None:
+        write_rejects(loaded, rejects, wait=wait)
     if as_json:
         print(json.dumps(report.as_dict(), indent=2))
     else:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import nbformat
 
+from .._atomic import LOCK_WAIT_SECONDS, replacing_folder
 from .._config import get_n_jobs
 from ._execute import Execution, execute_notebook, kernel_environment
 from ._html import (
@@ -27,6 +28,8 @@ __all__ = ["ReportResult", "SectionResult", "build_report", "default_notebooks_d
 NOTEBOOK_PATTERN = re.compile(r"^(\d{2})_(\w+)\.ipynb$")
 #: The notebook whose ``findings`` cell feeds the summary on the index page.
 FINDINGS_NOTEBOOK = "06_drivers.ipynb"
+#: The files of a report folder: pages, index, and what a file browser adds.
+REPORT_FILE = re.compile(r"^(index|\d{2}_\w+)\.html$|^\.DS_Store$")
 _PARAMETER_LINE = re.compile(r"^([A-Za-z_]\w*)\s*(?::[^=]*)?=", re.MULTILINE)
 
 
@@ -159,6 +162,7 @@ def build_report(
     notebooks_dir: str | Path | None = None,
     jobs: int | None = None,
     progress: bool = True,
+    wait: float = LOCK_WAIT_SECONDS,
 ) -> ReportResult:
     """Execute the report notebooks on a bundle and render them to offline HTML.
 
@@ -176,7 +180,11 @@ def build_report(
         Bundle folder or ``bundle.xlsx``.
     out_dir : str or Path
         Folder for ``index.html`` and one ``NN_name.html`` per notebook;
-        created if missing, existing pages are overwritten.
+        created if missing. An existing folder must be empty or hold a report
+        (pages, index): it is replaced as a whole at the end, so it holds
+        exactly this run's pages. The report is built in a hidden sibling
+        folder first; if the build stops at any moment (killed, an error),
+        ``out_dir`` keeps the previous report.
     parameters : mapping, optional
         Extra notebook parameters (``outcome``, ``as_of``, ``first_weeks``,
         ``at_fraction``); ``bundle`` is always ``bundle_path``.
@@ -190,6 +198,9 @@ def build_report(
         package's :func:`engagement_analytics.get_n_jobs`.
     progress : bool, default True
         Show a progress bar on stderr.
+    wait : float, default 60
+        Seconds to wait for another build into the same ``out_dir`` (one at a
+        time), then ``FolderBusy`` (an ``OSError``), before any notebook runs.
 
     Returns
     -------
@@ -200,10 +211,12 @@ def build_report(
     FileNotFoundError
         If the bundle or the notebooks folder does not exist.
     ValueError
-        If a notebook name or a parameter is unknown.
+        If a notebook name or a parameter is unknown, or ``out_dir`` holds
+        files that are not a report's.
+    OSError
+        If ``out_dir`` cannot be written or is busy: raised before any
+        notebook runs.
     """
-    from tqdm.auto import tqdm
-
     started = time.perf_counter()
     bundle = Path(bundle_path).expanduser().resolve()
     if not bundle.exists():
@@ -220,7 +233,54 @@ def build_report(
     # Absolute: papermill changes the process's working directory while a notebook runs,
     # and with two notebooks at a time a relative path would resolve against either.
     out = Path(out_dir).expanduser().resolve()
-    out.mkdir(parents=True, exist_ok=True)
+    # Built beside `out` and swapped in at the end; the sibling is made first,
+    # so an unwritable place fails now, not after the notebooks ran.
+    with replacing_folder(out, wait=wait) as staging:
+        _check_replaceable(out)
+        sections, summary = _build_pages(selected, staging, out, injected, jobs=jobs, progress=progress)
+        (staging / "index.html").write_text(
+            render_index(
+                title="Engagement analytics report",
+                summary=summary,
+                sections=[(s.html_path.name, s.title, s.error) for s in sections],
+                bundle_name=bundle.name,
+            ),
+            encoding="utf-8",
+        )
+    return ReportResult(
+        out_dir=out,
+        index_path=out / "index.html",
+        sections=sections,
+        summary=summary,
+        seconds=time.perf_counter() - started,
+    )
+
+
+
+def _check_replaceable(out: Path) -> None:
+    """Refuse to replace a folder holding anything but a report (it would be deleted)."""
+    if not out.is_dir():
+        return
+    foreign = sorted(p.name for p in out.iterdir()
+                     if p.is_symlink() or not p.is_file() or not REPORT_FILE.match(p.name))
+    if foreign:
+        raise ValueError(
+            f"{out} holds {len(foreign)} file(s) that are not report pages (first: {foreign[0]!r}); "
+            "the report replaces its folder: give a new or empty folder, or an earlier report's"
+        )
+
+
+def _build_pages(
+    selected: list[Path],
+    staging: Path,
+    out: Path,
+    injected: Mapping[str, object],
+    *,
+    jobs: int,
+    progress: bool,
+) -> tuple[list[SectionResult], str | None]:
+    """Run the notebooks and write their pages into ``staging`` (paths given as in ``out``)."""
+    from tqdm.auto import tqdm
 
     with tempfile.TemporaryDirectory(prefix="ea-report-") as scratch, kernel_environment():
         def run(source: Path) -> Execution:
@@ -243,35 +303,17 @@ def build_report(
         nb = execution.notebook or nbformat.read(source, as_version=4)
         title = notebook_title(nb, default=source.stem)
         page, figures = render_notebook(execution.notebook, title=title, error=execution.error)
-        html_path = out / f"{source.stem}.html"
-        html_path.write_text(page, encoding="utf-8")
+        (staging / f"{source.stem}.html").write_text(page, encoding="utf-8")
         if source.name == FINDINGS_NOTEBOOK and execution.notebook is not None:
             summary = findings_text(execution.notebook)
         sections.append(
             SectionResult(
                 notebook=source.name,
                 title=title,
-                html_path=html_path,
+                html_path=out / f"{source.stem}.html",
                 error=execution.error,
                 figures=figures,
                 seconds=execution.seconds,
             )
         )
-    index_path = out / "index.html"
-    index_path.write_text(
-        render_index(
-            title="Engagement analytics report",
-            summary=summary,
-            sections=[(s.html_path.name, s.title, s.error) for s in sections],
-            bundle_name=bundle.name,
-        ),
-        encoding="utf-8",
-    )
-    return ReportResult(
-        out_dir=out,
-        index_path=index_path,
-        sections=sections,
-        summary=summary,
-        seconds=time.perf_counter() - started,
-    )
-
+    return sections, summary
