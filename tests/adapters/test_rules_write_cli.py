@@ -64,21 +64,8 @@ def test_example_rules_file_matching():
     assert rules.engagements.at[0, "start_date"] == "2025-03-03"
 
 
-def _bundle_dir(tmp_path: Path) -> Path:
-    out = tmp_path / "bundle"
-    out.mkdir()
-    (out / "engagements.csv").write_text(
-        "engagement_id,client,start_date,planned_end_date,sold_effort_days\n"
-        "ENG-1,Acme,2025-01-01,2025-12-31,100\n"
-    )
-    (out / "stakeholders.csv").write_text(
-        "engagement_id,person_id,side,role,name\nENG-1,ann@client.example,client,champion,Ann\n"
-    )
-    return out
-
-
-def test_append_never_duplicates_and_keeps_roster_roles(make_ics, rules, tmp_path):
-    out = _bundle_dir(tmp_path)
+def test_append_never_duplicates_and_keeps_roster_roles(make_ics, rules, bundle_dir):
+    out = bundle_dir
     event = ("UID:u1\nDTSTART:20250106T090000Z\nDURATION:PT1H\nRRULE:FREQ=WEEKLY;COUNT=3\n"
              "SUMMARY:[ENG-1] status\nATTENDEE;PARTSTAT=ACCEPTED:mailto:ann@client.example")
     first = write_bundle(read_ics(make_ics("a.ics", event), rules=rules), out)

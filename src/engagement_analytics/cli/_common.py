@@ -1,4 +1,7 @@
-"""Shared pieces of the CLI: consoles, one-line errors, option parsing."""
+"""Shared pieces of the CLI: consoles, one-line errors, option parsing, CSV output.
+
+Every CSV the CLI writes goes through :func:`write_csv` (spreadsheet-safe cells).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +9,15 @@ import datetime as dt
 
 from rich.console import Console
 
-console = Console(highlight=False, soft_wrap=True)
-console_err = Console(stderr=True, highlight=False, soft_wrap=True)
+from .._safe_csv import write_csv
+
+__all__ = ["UsageProblem", "console", "console_err", "parse_date", "write_csv"]
+
+# Everything the CLI prints may hold untrusted text (paths, sheet names, titles,
+# cell values): rich markup ("[/]"), emoji codes (":x:") and highlighting are
+# off for every print. Styled words are passed as rich Text objects instead.
+console = Console(markup=False, emoji=False, highlight=False, soft_wrap=True)
+console_err = Console(stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True)
 
 
 class UsageProblem(Exception):

@@ -23,7 +23,7 @@ from ..adapters import (
     split_salesforce_exports,
     write_bundle,
 )
-from ._common import UsageProblem, console, parse_date
+from ._common import UsageProblem, console, parse_date, write_csv
 
 #: Unmatched events printed on the console; --unmatched writes them all.
 SHOWN_UNMATCHED = 10
@@ -140,7 +140,7 @@ def _print(result: AdapterResult, written, unmatched: Path | None) -> None:
     for row in listed.head(SHOWN_UNMATCHED).itertuples(index=False):
         console.print(f"  {row.file} {row.uid} {row.start} {row.title!r} ({row.reason})", markup=False)
     if unmatched is not None:
-        listed.to_csv(unmatched, index=False)
+        write_csv(listed, unmatched, index=False)
         console.print(f"All unmatched items written to {unmatched}", markup=False)
     elif len(listed) > SHOWN_UNMATCHED:
         console.print("  ... use --unmatched FILE to write them all", markup=False)
