@@ -25,6 +25,21 @@ def rules():
 
 
 @pytest.fixture
+def bundle_dir(tmp_path) -> Path:
+    """A bundle folder with engagement ENG-1 and its champion Ann, for imports to extend."""
+    out = tmp_path / "bundle"
+    out.mkdir()
+    (out / "engagements.csv").write_text(
+        "engagement_id,client,start_date,planned_end_date,sold_effort_days\n"
+        "ENG-1,Acme,2025-01-01,2025-12-31,100\n"
+    )
+    (out / "stakeholders.csv").write_text(
+        "engagement_id,person_id,side,role,name\nENG-1,ann@client.example,client,champion,Ann\n"
+    )
+    return out
+
+
+@pytest.fixture
 def make_ics(tmp_path):
     """``make_ics(name, *vevent_bodies)`` writes a calendar file and returns its path."""
 

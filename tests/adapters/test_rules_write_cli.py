@@ -17,8 +17,6 @@ from engagement_analytics.adapters import (
 )
 from engagement_analytics.cli import main
 
-from .conftest import write_eng1_bundle
-
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 
 
@@ -66,12 +64,8 @@ def test_example_rules_file_matching():
     assert rules.engagements.at[0, "start_date"] == "2025-03-03"
 
 
-def _bundle_dir(tmp_path: Path) -> Path:
-    return write_eng1_bundle(tmp_path / "bundle")
-
-
-def test_append_never_duplicates_and_keeps_roster_roles(make_ics, rules, tmp_path):
-    out = _bundle_dir(tmp_path)
+def test_append_never_duplicates_and_keeps_roster_roles(make_ics, rules, bundle_dir):
+    out = bundle_dir
     event = ("UID:u1\nDTSTART:20250106T090000Z\nDURATION:PT1H\nRRULE:FREQ=WEEKLY;COUNT=3\n"
              "SUMMARY:[ENG-1] status\nATTENDEE;PARTSTAT=ACCEPTED:mailto:ann@client.example")
     first = write_bundle(read_ics(make_ics("a.ics", event), rules=rules), out)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -21,7 +23,7 @@ def test_bad_width_rows_in_a_large_file_keep_their_own_line_and_text(make_bundle
             meetings.append([f"M{line}", "E1", "2025-02-01T10:00:00Z", "30", "status", "", "", ""])
     folder = make_bundle(meetings=meetings, attendance=[rows("attendance")[0]])
     with pytest.raises(BundleError) as caught:
-        load_bundle(folder)
+        load_bundle(folder, pseudonymize=False)  # the row's text is shown only without pseudonyms
     located = {(p.row, p.value.split(",")[0]) for p in caught.value.problems}
     assert located == {(line, f"BAD{line}") for line in bad_lines}
     assert all(p.rule == f"row has 4 fields, the header has {width}" for p in caught.value.problems)
@@ -136,3 +138,26 @@ def test_native_timestamps_beyond_the_nanosecond_range_are_located_bad_cells(tmp
     lenient = load_bundle(folder, lenient=True)
     assert lenient.report.tables["stakeholders"].rejected == 1
     assert lenient.report.tables["stakeholders"].kept == len(stakeholders) - 1
+
+
+def test_validate_json_masks_personal_values_in_strict_mode_as_in_lenient(make_bundle, rows, capsys):
+    attendance = rows("attendance")
+    attendance.append(list(attendance[1]))  # duplicate key: meeting id / e-mail
+    folder = make_bundle(attendance=attendance)
+    path = folder / "attendance.csv"
+    path.write_text(path.read_text() + "M2,x@y.example\n")  # a row the reader cannot split
+    printed = {}
+    for mode in ("strict", "lenient"):
+        with pytest.raises(SystemExit) as exited:
+            main(["validate", "--json", *(["--lenient"] if mode == "lenient" else []), str(folder)])
+        assert exited.value.code == 1
+        printed[mode] = capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["validate", str(folder)])  # the strict text message
+    printed["text"] = capsys.readouterr().err
+    for output in printed.values():
+        assert "@" not in output, output  # no e-mail address anywhere
+    strict, lenient = (json.loads(printed[mode])["errors"] for mode in ("strict", "lenient"))
+    assert strict == lenient and len(strict) == 2
+    assert {error["value"] for error in strict} == {"(personal data: see the file)"}
+    assert printed["text"].count("(personal data: see the file)") == 2

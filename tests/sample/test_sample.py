@@ -248,3 +248,16 @@ def test_truth_auc_counts_correctly_ranked_pairs():
     # failed or challenged a, b, d against c: a>c, b<c, d<c -> 1 of 3.
     assert truth_auc(truth, outcomes, outcome="failed_or_challenged") == 1 / 3
     assert np.isnan(truth_auc(truth, pd.Series({"a": "failed", "b": "failed"})))
+
+
+def test_written_free_text_holds_no_formula_and_loads_back_unchanged(tmp_path, formula_cells):
+    sample = generate(n_engagements=10, seed=1, as_of=AS_OF)
+    hostile = ['=HYPERLINK("http://evil.example","x")', "'=quoted", "-1+1", "'Tis"]
+    meetings = sample.tables["meetings"]
+    sample.tables["meetings"] = meetings.assign(
+        title=hostile + meetings["title"].iloc[len(hostile):].tolist())
+    folder = sample.write(tmp_path / "sample")
+    for path in sorted(folder.glob("*.csv")):
+        assert formula_cells(path) == [], path.name
+    loaded = load_bundle(folder)
+    assert loaded.meetings["title"].iloc[:len(hostile)].tolist() == hostile

@@ -82,3 +82,19 @@ def test_usage_errors(bundle_dir, capsys, argv, message):
 def test_missing_bundle(tmp_path, capsys):
     assert _run(["signals", str(tmp_path / "nowhere")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_csv_output_holds_no_formula_and_keeps_numbers_numeric(tiny_tables, tmp_path, formula_cells):
+    # An engagement id typed by people may look like a formula; the signals stay numbers.
+    folder = tmp_path / "hostile"
+    folder.mkdir()
+    for name, frame in tiny_tables.items():
+        if "engagement_id" in frame.columns:
+            frame = frame.assign(engagement_id=frame["engagement_id"].replace("E1", "=HYPERLINK(1)"))
+        frame.to_csv(folder / f"{name}.csv", index=False)
+    out = tmp_path / "signals.csv"
+    _run_ok(["signals", str(folder), "--as-of", "2025-03-02", "--out", str(out)])
+    assert formula_cells(out) == []
+    written = pd.read_csv(out, index_col="engagement_id")
+    assert len(written) == 2
+    assert all(pd.api.types.is_float_dtype(dtype) for dtype in written.dtypes)

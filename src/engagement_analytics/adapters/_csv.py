@@ -17,7 +17,9 @@ def read_text_csv(path: str | Path) -> pd.DataFrame:
     """A CSV file as strings ('' for empty cells), or a one-line AdapterError."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        # Bytes, not read_text: its newline translation would turn a carriage
+        # return inside a quoted cell into a line feed (and rewrite it so on append).
+        text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         raise AdapterError(f"{path.name}: file not found") from None
     except (OSError, UnicodeDecodeError) as exc:

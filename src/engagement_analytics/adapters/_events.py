@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from .._contract import TABLES
+from ..safe_csv import unescape_frame
 from ._csv import read_text_csv
 from ._result import AdapterError, AdapterResult, ImportReport
 from ._rules import MappingRules
@@ -158,7 +159,8 @@ def read_roster(roster: str | Path | pd.DataFrame | None) -> Roster:
     if isinstance(roster, pd.DataFrame):
         frame, name = roster.astype(str).fillna(""), "roster"
     else:
-        frame, name = read_text_csv(roster), Path(roster).name
+        # A bundle table: cells the tool escaped for spreadsheets are read back unescaped.
+        frame, name = unescape_frame(read_text_csv(roster)), Path(roster).name
     frame = frame.rename(columns=lambda c: str(c).strip().lower())
     spec = TABLES["stakeholders"]
     for column in ("person_id", "side", "role"):

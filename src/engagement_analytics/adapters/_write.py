@@ -11,6 +11,7 @@ import pandas as pd
 
 from .._atomic import LOCK_WAIT_SECONDS, locked_folder, replace_files
 from .._contract import TABLES
+from ..safe_csv import unescape_frame, write_csv
 from ._csv import read_text_csv
 from ._result import AdapterError, AdapterResult
 
@@ -90,7 +91,7 @@ def write_bundle(
             if others:
                 raise AdapterError(f"{others[0]}: adapters write CSV; convert this table to CSV first")
             new = _clean(new)
-            old = _clean(read_text_csv(path)) if append and path.exists() else None
+            old = _clean(_read_csv(path)) if append and path.exists() else None
             merged, added, updated = _merge(table, old, new, path.name)
             merged_tables[path.name] = merged
             before = 0 if old is None else len(old)
@@ -137,7 +138,12 @@ def read_bundle_table(out_dir: str | Path, table: str) -> pd.DataFrame | None:
     path = Path(out_dir) / f"{table}.csv"
     if not path.is_file():
         return None
-    return read_text_csv(path).rename(columns=lambda c: str(c).strip().lower())
+    return _read_csv(path).rename(columns=lambda c: str(c).strip().lower())
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    """A bundle table written by :func:`_write_csv` (or by hand) as text, spreadsheet escapes removed."""
+    return unescape_frame(read_text_csv(path))
 
 
 def _clean(frame: pd.DataFrame) -> pd.DataFrame:
@@ -214,7 +220,11 @@ def _unique(table: str, frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Write through a temporary file so a failure never leaves half a table."""
+    """Write through a temporary file so a failure never leaves half a table.
+
+    Cells a spreadsheet would evaluate are escaped (see ``safe_csv``); the
+    loader removes the escape again.
+    """
     tmp = path.with_name(path.name + ".tmp")
-    frame.to_csv(tmp, index=False, encoding="utf-8")
+    write_csv(frame, tmp, index=False)
     os.replace(tmp, path)

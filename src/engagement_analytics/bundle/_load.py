@@ -14,9 +14,10 @@ import pandas as pd
 from .._atomic import FolderBusy, finish_interrupted, folder_state
 from .._config import get_n_jobs
 from .._contract import PERSON_COLUMNS, TABLES
+from ..safe_csv import unescape_cell
 from ._arrow_ops import encode
 from ._pseudonymise import pseudonymise, resolve_key
-from ._read import read_source
+from ._read import RawTable, read_source
 from ._types import Bundle, BundleError, LoadReport, Problem, TableCounts
 from ._validate import CheckedTable, check_references, check_table
 
@@ -85,6 +86,8 @@ def load_bundle(
     """
     label = "(in-memory tables)" if isinstance(source, Mapping) else str(source)
     raw_tables, ignored = _read_settled(source)
+    for raw in raw_tables.values():
+        _unescape_header(raw)
     missing_required = [name for name, spec in TABLES.items() if spec.required and name not in raw_tables]
     if missing_required:
         raise BundleError(
@@ -105,6 +108,10 @@ def load_bundle(
         check_references(table, checked)
 
     problems = [p for table in checked.values() for p in table.problems(include_cascade=lenient)]
+    if pseudonymize:
+        # One privacy rule for every way a problem is shown: the strict error
+        # message, the load report, `validate` as text or JSON, bundle.rejects.
+        problems = _masked(problems)
     if problems and not lenient:
         raise BundleError(problems)
 
@@ -139,8 +146,6 @@ def load_bundle(
                    for column, (codes, dictionary) in table.codes.items() if column in PERSON_COLUMNS[name]}
     _protect_people(kept, rejected_rows, pseudonymize=pseudonymize, key=pseudonym_key,
                     keep_names=keep_names, report=report, known_codes=known_codes)
-    if pseudonymize:
-        report.problems = _masked(report.problems, report.dropped_columns)
     return Bundle(
         engagements=kept["engagements"],
         stakeholders=kept["stakeholders"],
@@ -184,6 +189,18 @@ def _read_settled(source: str | Path | Mapping[str, pd.DataFrame]):
 
 def _unreadable(folder: Path, why: str) -> BundleError:
     return BundleError([Problem("", str(folder), None, None, None, why)], unreadable=True)
+
+
+def _unescape_header(raw: RawTable) -> None:
+    """Column names without the spreadsheet escape a CSV writer put on them (see ``safe_csv``)."""
+    names = [unescape_cell(name) if name.startswith("'") else name for name in raw.frame.columns]
+    if names == list(raw.frame.columns):
+        return
+    twice = next((name for name in names if names.count(name) > 1), None)
+    if twice is not None:
+        raise BundleError([Problem(raw.table, raw.file, 1, twice, None,
+                                   "column given twice (once with a spreadsheet escape ')")])
+    raw.frame = raw.frame.set_axis(names, axis="columns")
 
 
 def _rejected_rows(table: CheckedTable, rejected: np.ndarray, *, keep_text: bool) -> pd.DataFrame:
@@ -277,15 +294,25 @@ _PERSONAL_EXTRA = re.compile(
 )
 
 
-def _masked(problems: list[Problem], dropped: list[str]) -> list[Problem]:
-    """Problems with the values of person columns masked (the row number still finds them)."""
-    personal = {(name, column) for name, columns in PERSON_COLUMNS.items() for column in columns}
-    personal |= {(name, "name") for name in TABLES}
-    personal |= {tuple(entry.split(".", 1)) for entry in dropped}
-    masked = []
-    for problem in problems:
-        parts = (problem.column or "").split("/")
-        if problem.value is not None and any((problem.table, part) in personal for part in parts):
-            problem = replace(problem, value="(personal data: see the file)")
-        masked.append(problem)
-    return masked
+#: What a problem shows instead of a personal value: the file and row still find it.
+MASK = "(personal data: see the file)"
+
+
+def _is_personal(table: str, column: str | None) -> bool:
+    """Whether a problem's value in ``column`` of ``table`` may be personal data.
+
+    Person id columns, names and extra columns named like personal data are;
+    so is the text of a row the reader could not split (``column`` None) in a
+    table that has person columns: it may hold anything of the row.
+    """
+    personal = {*PERSON_COLUMNS.get(table, ()), *(("name",) if "name" in TABLES[table].column_names else ())}
+    if column is None:
+        return bool(personal)
+    # A key of several columns is named "meeting_id/person_id".
+    return any(part in personal or _PERSONAL_EXTRA.search(part) for part in column.split("/"))
+
+
+def _masked(problems: list[Problem]) -> list[Problem]:
+    """Problems with personal values masked (an empty value shows nothing and stays)."""
+    return [replace(p, value=MASK) if p.value and p.table in TABLES and _is_personal(p.table, p.column) else p
+            for p in problems]

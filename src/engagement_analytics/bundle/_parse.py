@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .._contract import ColumnSpec
+from ..safe_csv import unescape_text
 from ._arrow_ops import as_arrow, dictionary_codes, lower_text, text_series, trim_text
 
 __all__ = ["ParsedColumn", "parse_column"]
@@ -100,13 +101,16 @@ def parse_column(series: pd.Series, spec: ColumnSpec) -> ParsedColumn:
 
 
 def _parse_string(series: pd.Series, spec: ColumnSpec) -> ParsedColumn:
+    # The spreadsheet escape a CSV writer put in front of "=cmd" (or "'=x") is
+    # not part of the value: removed before anything else, so ids, names and
+    # free text round-trip through the package's own CSV writers.
+    raw = unescape_text(_raw_text(series))
     if spec.case_folded:
-        text = lower_text(_text(series))
+        text = lower_text(trim_text(raw))
     elif spec.key:
-        text = _text(series)
+        text = trim_text(raw)
     else:
         # Free text is kept exactly as typed; only blank becomes missing.
-        raw = _raw_text(series)
         blank = pc.is_null(trim_text(raw))
         text = pc.if_else(blank, pa.scalar(None, raw.type), raw) if pc.any(blank).as_py() else raw
     return ParsedColumn(text_series(text, series.index), np.zeros(len(series), dtype=bool), "")

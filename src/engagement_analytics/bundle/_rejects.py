@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .._atomic import LOCK_WAIT_SECONDS, replace_files
 from .._contract import TABLES
+from ..safe_csv import write_csv
 from ._types import Bundle
 
 __all__ = ["write_rejects"]
@@ -37,7 +38,7 @@ def write_rejects(bundle: Bundle, folder: str | Path, *, wait: float = LOCK_WAIT
     rows = bundle.rejected_rows
     replace_files(
         folder,
-        {f"{name}.rejected.csv": (lambda path, frame=rows[name]: frame.to_csv(path, index=False))
+        {f"{name}.rejected.csv": (lambda path, frame=rows[name]: write_csv(frame, path, index=False))
          if name in rows else None for name in TABLES},
         wait=wait,
     )

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .._contract import CLIENT_ROLES, VENDOR_ROLES, TableSpec, utc_offset_column
+from ..safe_csv import unescape_column
 from ._arrow_ops import arrow_isin, has_duplicates
 from ._parse import parse_column
 from ._read import RawTable
@@ -136,7 +137,8 @@ def check_table(raw: RawTable, spec: TableSpec) -> CheckedTable:
             columns[utc_offset_column(col.name)] = parsed.utc_offset_minutes
         if parsed.defaulted:
             checked.defaulted[f"{spec.name}.{col.name}"] = parsed.defaulted
-    extras = {name: frame[name] for name in frame.columns if name not in columns}
+    # Extras are kept as read, less the spreadsheet escape of a CSV writer (see safe_csv).
+    extras = {name: unescape_column(frame[name]) for name in frame.columns if name not in columns}
     # No copy: the parsed columns are new already, extras are kept as read.
     checked.typed = pd.DataFrame({**columns, **extras}, index=frame.index, copy=False)
     for key in spec.unique:

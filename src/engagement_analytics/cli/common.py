@@ -1,4 +1,7 @@
-"""Shared pieces of the CLI: consoles, one-line errors, option parsing, output paths."""
+"""Shared pieces of the CLI: consoles, one-line errors, option parsing, output paths, CSV output.
+
+Every CSV the CLI writes goes through :func:`write_csv` (spreadsheet-safe cells).
+"""
 
 from __future__ import annotations
 
@@ -15,9 +18,13 @@ import typer
 from rich.console import Console
 
 from .. import LOCK_WAIT_SECONDS
+from ..safe_csv import write_csv as write_csv  # re-exported: every CSV the CLI writes
 
-console = Console(highlight=False, soft_wrap=True)
-console_err = Console(stderr=True, highlight=False, soft_wrap=True)
+# Everything the CLI prints may hold untrusted text (paths, sheet names, titles,
+# cell values): rich markup ("[/]"), emoji codes (":x:") and highlighting are
+# off for every print. Styled words are passed as rich Text objects instead.
+console = Console(markup=False, emoji=False, highlight=False, soft_wrap=True)
+console_err = Console(stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True)
 
 
 class UsageProblem(Exception):

@@ -32,6 +32,7 @@ from .common import (
     console,
     parse_date,
     write_atomically,
+    write_csv,
 )
 
 #: Unmatched events printed on the console; --unmatched writes them all.
@@ -160,7 +161,7 @@ def _print(result: AdapterResult, written, unmatched: Path | None) -> None:
     for row in listed.head(SHOWN_UNMATCHED).itertuples(index=False):
         console.print(f"  {row.file} {row.uid} {row.start} {row.title!r} ({row.reason})", markup=False)
     if unmatched is not None:
-        write_atomically(unmatched, lambda path: listed.to_csv(path, index=False))
+        write_atomically(unmatched, lambda path: write_csv(listed, path, index=False))
         console.print(f"All unmatched items written to {unmatched}", markup=False)
     elif len(listed) > SHOWN_UNMATCHED:
         console.print("  ... use --unmatched FILE to write them all", markup=False)

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from .. import load_bundle
 from .. import signals as _signals
-from .common import UsageProblem, console, parse_date
+from .common import UsageProblem, console, parse_date, write_csv
 
 OUT_SUFFIXES = (".csv", ".parquet")
 
@@ -76,7 +76,7 @@ def signals(
         _print_summary(result)
         return
     if out.suffix.lower() == ".csv":
-        result.to_csv(out)
+        write_csv(result, out, index=True)
     else:
         result.to_parquet(out)
     console.print(f"{len(result)} engagements x {result.shape[1]} signals written to {out}",

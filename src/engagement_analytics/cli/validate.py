@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from .. import BundleError, LoadReport, load_bundle
 from ..bundle import write_rejects
@@ -71,10 +72,10 @@ def _print_report(report: LoadReport, *, rejects_dir: Path | None) -> None:
             console.print(f"{label}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     console.print(f"Person ids pseudonymised: {'yes' if report.pseudonymised else 'no'}")
     if report.valid:
-        console.print("[bold green]Valid[/]: the bundle keeps every rule of the contract.")
+        console.print(Text.assemble(("Valid", "bold green"), ": the bundle keeps every rule of the contract."))
         return
     by_rule = Counter((p.table, p.column, p.rule) for p in report.problems)
-    console.print(f"[bold red]{len(report.problems)} problems[/], grouped by rule:")
+    console.print(Text.assemble((f"{len(report.problems)} problems", "bold red"), ", grouped by rule:"))
     for (name, column, rule), count in by_rule.most_common():
         first = next(p for p in report.problems if (p.table, p.column, p.rule) == (name, column, rule))
         console.print(f"  {count:>6} x {name}.{column or '*'}: {rule}  (first: {first})", markup=False)

@@ -2,8 +2,10 @@
 
 Cells are quoted only when they hold a comma, a quote or a line break (as
 Python's ``csv.QUOTE_MINIMAL`` does), missing cells are written empty and lines
-end with ``\\n``. Whole columns are joined with Arrow compute kernels and the
-file is written from one buffer, which is what makes an 800 MB bundle quick.
+end with ``\\n``. Cells a spreadsheet would evaluate as a formula are
+escaped (``safe_csv``; the loader undoes it). Whole columns are joined with
+Arrow compute kernels and the file is written from one buffer, which is what
+makes an 800 MB bundle quick.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..safe_csv import escape_cell, escape_text
+
 _NEEDS_QUOTES = r'[",\r\n]'
 _QUOTE = pa.scalar('"', pa.large_string())
 _EMPTY = pa.scalar("", pa.large_string())
@@ -24,7 +28,7 @@ _ROWS_PER_SLICE = 1_000_000
 
 def _cell_text(column: pd.Series) -> pa.Array:
     cells = pa.array(column, type=pa.large_string(), from_pandas=True)
-    cells = pc.fill_null(cells, "")
+    cells = pc.fill_null(escape_text(cells), "")
     quoted = pc.binary_join_element_wise(
         _QUOTE, pc.replace_substring(cells, '"', '""'), _QUOTE, _EMPTY
     )
@@ -47,7 +51,7 @@ def _lines(frame: pd.DataFrame) -> pa.Buffer:
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
     """Write ``frame`` (text cells, NaN for empty) to ``path`` as UTF-8 CSV."""
-    header = ",".join(frame.columns) + "\n"
+    header = ",".join(escape_cell(str(name)) for name in frame.columns) + "\n"
     with open(path, "wb") as handle:
         handle.write(header.encode("utf-8"))
         for first in range(0, len(frame), _ROWS_PER_SLICE):

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .._contract import TABLES
+from ..safe_csv import escape_frame
 from ._attendance import draw_attendance
 from ._commitments import draw_commitments
 from ._csv import write_csv
@@ -85,7 +86,7 @@ class SampleBundle:
             write_csv(self.tables[name], out / f"{name}.csv")
         truth = self.truth.copy()
         truth["closed"] = np.where(truth["closed"], "true", "false")
-        truth.to_csv(out / "truth.csv", index=False, float_format="%.6f", lineterminator="\n")
+        escape_frame(truth, index=False).to_csv(out / "truth.csv", index=False, float_format="%.6f", lineterminator="\n")
         (out / "README.md").write_text(readme_text(self), encoding="utf-8", newline="\n")
         return out
 
