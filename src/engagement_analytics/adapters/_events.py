@@ -21,7 +21,16 @@ from ._csv import read_text_csv
 from ._result import AdapterError, AdapterResult, ImportReport
 from ._rules import MappingRules
 
-__all__ = ["Event", "EventMapper", "Invitee", "Roster", "iso_datetime", "read_roster", "stable_id"]
+__all__ = [
+    "Event",
+    "EventMapper",
+    "Invitee",
+    "Roster",
+    "iso_datetime",
+    "known_engagements",
+    "read_roster",
+    "stable_id",
+]
 
 
 def stable_id(prefix: str, *parts: str) -> str:
@@ -145,6 +154,16 @@ def read_roster(roster: str | Path | pd.DataFrame | None) -> Roster:
 _COLUMNS = {name: list(TABLES[name].column_names) for name in TABLES}
 
 
+def known_engagements(rules: MappingRules, engagement_ids: Iterable[str] | None) -> set[str] | None:
+    """Engagement ids an import may use: the bundle's and the rules file's (None: any)."""
+    if engagement_ids is None:
+        return None
+    known = set(engagement_ids)
+    if not rules.engagements.empty:
+        known |= set(rules.engagements["engagement_id"])
+    return known
+
+
 class EventMapper:
     """Turns :class:`Event` records into meetings, attendance and stakeholders.
 
@@ -170,10 +189,7 @@ class EventMapper:
         self.rules = rules
         self.roster = roster
         self.report = report
-        known = None if engagement_ids is None else set(engagement_ids)
-        if known is not None and not rules.engagements.empty:
-            known |= set(rules.engagements["engagement_id"])
-        self.known = known
+        self.known = known_engagements(rules, engagement_ids)
         self.meetings: dict[str, dict[str, str]] = {}
         self.attendance: dict[tuple[str, str], dict[str, str]] = {}
         self.people: dict[tuple[str, str], str] = {}  # (engagement, person) -> name
