@@ -53,6 +53,7 @@ MAX_SEPARATOR_LINE = 4_096
 #: The classic separator: ``From <sender> <weekday> ...`` (Gmail, Thunderbird,
 #: Apple Mail, Postfix). Checked on at most 256 bytes, no nested repetition.
 _SEPARATOR_SHAPE = re.compile(rb"From \S{1,200} +(Mon|Tue|Wed|Thu|Fri|Sat|Sun) ")
+_SHAPE_SPAN = 256
 #: Bytes kept before the scan position when the window slides (blank-line checks).
 _LOOKBEHIND = 8
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -274,10 +275,12 @@ def mbox_headers(stream: BinaryIO, file: str) -> Iterator[tuple[bytes, str]]:
 def _skip_body(window: _Window) -> bool:
     """Move to the next separator line; False at the end of the file."""
     while window.skip_to(b"\nFrom "):
-        at, buf = window.pos, window.buf
-        window.pos = at + 1
+        window.pos += 1  # at the F
+        while len(window.buf) - window.pos < _SHAPE_SPAN and window.more():
+            pass  # the whole candidate line is needed to check its shape
+        at, buf = window.pos - 1, window.buf
         blank_before = buf[at - 1: at] == b"\n" or buf[at - 2: at] == b"\n\r"
-        if blank_before or _SEPARATOR_SHAPE.match(buf, at + 1, at + 257):
+        if blank_before or _SEPARATOR_SHAPE.match(buf, at + 1, at + 1 + _SHAPE_SPAN):
             return True
     return False
 
