@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from engagement_analytics.adapters import AdapterError, load_rules, parse_rules, read_mail, read_mbox
+from engagement_analytics.adapters import (
+    AdapterError,
+    load_rules,
+    parse_rules,
+    read_mail,
+    read_mbox,
+)
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 RULES = {

@@ -17,7 +17,7 @@ import pandas as pd
 from .._contract import TABLES
 from ._clock import CellRef
 from ._events import Roster, known_engagements
-from ._mail import first_address
+from ._messages import first_address
 from ._result import AdapterResult, ImportReport
 from ._rules import MappingRules
 

@@ -10,6 +10,7 @@ messages: no dict per row).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -20,11 +21,20 @@ from ._events import Roster, iso_datetime, known_engagements, stable_id, stakeho
 from ._result import AdapterResult, ImportReport
 from ._rules import MappingRules
 
-__all__ = ["LISTED_CAP", "Message", "MessageMapper", "capped_listing", "message_key"]
+__all__ = [
+    "LISTED_CAP",
+    "Message",
+    "MessageMapper",
+    "all_addresses",
+    "capped_listing",
+    "first_address",
+    "message_key",
+]
 
 #: Items listed in the report's unmatched list at most (a mailbox can hold
 #: millions of personal messages no rule matches): the rest are only counted.
 LISTED_CAP = 10_000
+_ADDRESS_DELIMITERS = re.compile(r"[\s<>,;:\"'()\[\]]+")
 #: Prefix of the ids made from RFC 5322 Message-IDs: the same e-mail read from an
 #: mbox, an .eml, an .msg or Microsoft Graph gets the same ``message_id``.
 MAIL_PREFIX = "mail"
@@ -43,6 +53,25 @@ def message_key(prefix: str, *parts: str) -> str:
     return stable_id(prefix, *parts)
 
 
+def first_address(value: str) -> str:
+    """The case-folded address of a From field (``Name <a@b>`` or ``a@b``), or ''."""
+    start = value.rfind("<")
+    if start != -1:
+        end = value.find(">", start)
+        inside = value[start + 1: end if end != -1 else len(value)].strip()
+        if "@" in inside:
+            return inside.casefold()
+    found = all_addresses(value)
+    return found[0] if found else ""
+
+
+def all_addresses(value: str) -> list[str]:
+    """Every case-folded address in an address list (split on delimiters: linear time)."""
+    if "@" not in value:
+        return []
+    return [t.casefold() for t in _ADDRESS_DELIMITERS.split(value) if "@" in t]
+
+
 @dataclass(slots=True)
 class Message:
     """One message's metadata, whatever the source.
@@ -59,6 +88,9 @@ class Message:
         Matched by ``title_regex`` rules (e-mail subject, Teams post subject).
     addresses : sequence of str
         Recipients' addresses, for ``attendee_domain`` rules only.
+    recipients : str
+        Recipient fields as written (``To``, ``Cc``): parsed into addresses
+        only when an ``attendee_domain`` rule needs them.
     channels, categories : sequence of str
         For ``channel`` and ``category`` rules.
     in_reply_to : str
@@ -74,6 +106,7 @@ class Message:
     sender: str
     subject: str = ""
     addresses: Sequence[str] = ()
+    recipients: str = ""
     channels: Sequence[str] = ()
     categories: Sequence[str] = ()
     in_reply_to: str = ""
@@ -108,8 +141,6 @@ class MessageMapper:
     ) -> None:
         self.rules, self.roster, self.report = rules, roster, report
         self.known = known_engagements(rules, engagement_ids)
-        #: Whether any rule looks at recipients: readers skip parsing To/Cc otherwise.
-        self.needs_addresses = any(r.kind == "attendee_domain" for r in rules.engagement_rules)
         self._seen: set[str] = set()
         self._columns: dict[str, list[str]] = {
             c: [] for c in TABLES["communications"].column_names
@@ -120,12 +151,7 @@ class MessageMapper:
     def add(self, message: Message) -> None:
         """Map one message (already counted as read), or count why not."""
         report = self.report
-        engagement = self.rules.engagement_for(
-            message.subject,
-            message.categories,
-            [message.sender, *message.addresses],
-            channels=message.channels,
-        )
+        engagement = self._engagement(message)
         if engagement is None:
             report.skip("no_engagement_matched", listed=self._listed(message))
             return
@@ -150,6 +176,18 @@ class MessageMapper:
         columns["channel"].append(message.channel)
         columns["in_reply_to"].append(message.in_reply_to)
         self._people.setdefault((engagement, sender), "")
+
+    def _engagement(self, message: Message) -> str | None:
+        """As :meth:`MappingRules.engagement_for`, parsing recipients only if a rule needs them."""
+        emails = None
+        for rule in self.rules.engagement_rules:
+            if rule.kind == "attendee_domain" and emails is None:
+                emails = [message.sender, *message.addresses, *all_addresses(message.recipients)]
+            found = rule.match(message.subject, message.categories, emails or (),
+                               channels=message.channels)
+            if found is not None:
+                return found
+        return None
 
     def _listed(self, message: Message) -> dict[str, str] | None:
         return capped_listing(self.report, {"file": message.file, "uid": message.uid,
