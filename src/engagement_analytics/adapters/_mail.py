@@ -423,7 +423,8 @@ def angle_id(value: str, *, last: bool) -> str:
 def _quiet(name: str) -> Iterator[None]:
     """Silence a library's logger: its messages may quote the file's content."""
     logger = logging.getLogger(name)
-    level, logger.level = logger.level, logging.CRITICAL + 1
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
     try:
         yield
     finally:

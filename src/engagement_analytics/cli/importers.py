@@ -43,6 +43,7 @@ class Source(StrEnum):
     salesforce = "salesforce"
     mbox = "mbox"
     eml = "eml"
+    msg = "msg"
     slack = "slack"
     graph = "graph"
     jira = "jira"
@@ -50,10 +51,10 @@ class Source(StrEnum):
 
 
 #: Sources whose arguments may be folders (of .eml/.msg files; an unpacked Slack export).
-FOLDER_SOURCES = (Source.eml, Source.slack)
+FOLDER_SOURCES = (Source.eml, Source.msg, Source.slack)
 #: Readers of message exports (communications), by source.
-MESSAGE_READERS = {Source.mbox: read_mbox, Source.eml: read_mail, Source.slack: read_slack,
-                   Source.graph: read_graph}
+MESSAGE_READERS = {Source.mbox: read_mbox, Source.eml: read_mail, Source.msg: read_mail,
+                   Source.slack: read_slack, Source.graph: read_graph}
 #: Readers of action logs (commitments), by source.
 LOG_READERS = {Source.jira: read_jira, Source.raid: read_raid}
 
@@ -66,7 +67,7 @@ def import_exports(
     source: Annotated[Source, typer.Argument(help="Export format.")],
     files: Annotated[
         list[Path],
-        typer.Argument(help="Export files (eml, slack: also folders).", show_default=False),
+        typer.Argument(help="Export files (eml, msg, slack: also folders).", show_default=False),
     ],
     rules: Annotated[Path, typer.Option(help="Mapping rules (YAML, see docs/adapters.md).")],
     out: Annotated[Path, typer.Option(help="Bundle folder to create or append to.")],
