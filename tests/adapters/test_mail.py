@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import tracemalloc
 from pathlib import Path
 
@@ -176,3 +177,48 @@ def test_eml_folder_and_outlook_msg_files(tmp_path, make_msg):
     # Replies link by Message-ID across formats: .msg -> .eml, .msg -> .msg.
     assert three["in_reply_to"] == one["message_id"]
     assert four["in_reply_to"] == three["message_id"]
+
+
+CPYTHON = Path(__file__).parent / "data" / "cpython_email"
+
+
+def test_real_messages_from_cpython_test_data(tmp_path):
+    """Headers as the stdlib's full parser reads them (an independent oracle)."""
+    import email
+    import email.policy
+
+    files = sorted(CPYTHON.glob("msg_*.txt"))
+    rules = parse_rules({"engagement_rules": [{"title_regex": "^", "engagement": "E"}]})
+    as_eml = read_mail(files, rules=rules)
+    mbox = tmp_path / "cpython.mbox"
+    # Written as an mboxrd writer does: body lines starting with (>*)From are quoted.
+    quoted = [re.sub(rb"(?m)^(>*From )", rb">\1", f.read_bytes().rstrip(b"\n")) for f in files]
+    mbox.write_bytes(b"".join(b"From x@example.com Mon Jan  1 00:00:00 2001\n" + q + b"\n\n"
+                              for q in quoted))
+    as_mbox = read_mbox(mbox, rules=rules)
+    expected = []
+    for path in files:
+        parsed = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        date, sender = parsed["Date"], parsed["From"]
+        if date is None or sender is None or not sender.addresses:
+            continue
+        when = date.datetime if date.datetime.tzinfo else date.datetime.replace(tzinfo=dt.UTC)
+        expected.append((when, sender.addresses[0].addr_spec.casefold()))
+    for result in (as_eml, as_mbox):
+        frame = result["communications"]
+        got = [(dt.datetime.fromisoformat(s), f) for s, f in zip(frame["sent_at"], frame["from_id"],
+                                                                  strict=True)]
+        assert got == expected
+        assert result.report.read == len(files) and result.report.balanced
+        # Same offsets as written (reactivity reads the sender's clock), not just the same instant.
+        assert [g[0].utcoffset() for g in got] == [e[0].utcoffset() for e in expected]
+
+
+def test_unmatched_list_is_capped_but_everything_counted(tmp_path, monkeypatch):
+    from engagement_analytics.adapters import _messages
+
+    monkeypatch.setattr(_messages, "LISTED_CAP", 2)
+    text = "".join(_message(n, subject=f"personal {n}") for n in range(1, 6))
+    report = read_mbox(_mbox(tmp_path, text), rules=parse_rules(RULES)).report
+    assert report.skipped["no_engagement_matched"] == 5 and len(report.unmatched) == 2
+    assert report.notes["unmatched_listed_only_first_2"] == 3

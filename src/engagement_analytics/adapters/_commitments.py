@@ -17,7 +17,7 @@ import pandas as pd
 from .._contract import TABLES
 from ._clock import CellRef
 from ._events import Roster, known_engagements
-from ._messages import first_address
+from ._messages import capped_listing, first_address
 from ._result import AdapterResult, ImportReport
 from ._rules import MappingRules
 
@@ -131,14 +131,16 @@ class CommitmentMapper:
         listed = {"file": entry.file, "uid": entry.uid, "start": entry.made_on.isoformat(),
                   "title": entry.description}
         if entry.engagement is None:
-            report.skip("no_engagement_matched", listed=listed)
+            report.skip("no_engagement_matched", listed=capped_listing(report, listed))
             return
         if self.known is not None and entry.engagement not in self.known:
-            report.skip("unknown_engagement", listed=dict(listed, engagement=entry.engagement))
+            listed["engagement"] = entry.engagement
+            report.skip("unknown_engagement", listed=capped_listing(report, listed))
             return
         owner = self._owner(entry.engagement, entry.owner)
         if owner is None:
-            report.skip("no_owner" if not entry.owner.strip() else "unknown_owner", listed=listed)
+            reason = "no_owner" if not entry.owner.strip() else "unknown_owner"
+            report.skip(reason, listed=capped_listing(report, listed))
             return
         if entry.commitment_id in self.rows:
             report.skip("duplicate_commitment")

@@ -21,6 +21,7 @@ from ._csv import _folded
 from ._events import read_roster, stable_id
 from ._jira import csv_records
 from ._log_rules import RaidRules
+from ._messages import capped_listing
 from ._result import AdapterError, AdapterResult, ImportReport
 from ._rules import MappingRules
 
@@ -169,9 +170,10 @@ def _entries(
         status_text = cell("status").casefold()
         status = raid.statuses.get(status_text)
         if status is None:
+            listed = {"file": path.name, "uid": f"row {number}", "start": "",
+                      "title": cell("status")}
             report.skip("missing_status" if not status_text else "status_not_in_rules",
-                        listed={"file": path.name, "uid": f"row {number}", "start": "",
-                                 "title": cell("status")})
+                        listed=capped_listing(report, listed))
             continue
         made_on = date("raised")
         if made_on is None:
