@@ -166,6 +166,7 @@ def test_eml_folder_and_outlook_msg_files(tmp_path, make_msg):
              in_reply_to="<m9@client.example>",
              submit_time=dt.datetime(2025, 3, 7, 12, tzinfo=dt.UTC))
     (folder / "five.msg").write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 600)
+    (folder / "sub" / "loop").symlink_to(folder, target_is_directory=True)  # not followed
     result = read_mail([folder], rules=parse_rules(RULES))
     report = result.report
     assert (report.read, report.mapped, dict(report.skipped)) == (5, 4, {"unreadable_file": 1})

@@ -1,18 +1,25 @@
-"""Reading JSON exports (Slack, Microsoft Graph) safely: size caps, one-line errors."""
+"""Reading exports safely: folders (no symlink loops), zips and JSON with size caps, one-line errors."""
 
 from __future__ import annotations
 
 import json
+import os
 import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
 
 from ._result import AdapterError
 
-__all__ = ["MAX_JSON_BYTES", "ExportTree", "load_json", "read_json_file"]
+__all__ = ["MAX_JSON_BYTES", "ExportTree", "files_under", "load_json", "read_json_file"]
 
 #: Bytes of one JSON file read at most (after decompression, for a zip member).
 MAX_JSON_BYTES = 256 * 1024 * 1024
+
+
+def files_under(folder: Path) -> list[Path]:
+    """Regular files below ``folder``, symbolic links to folders not followed (no loops)."""
+    return [Path(root, name) for root, _, names in os.walk(folder) for name in names
+            if Path(root, name).is_file()]
 
 
 def load_json(data: bytes, where: str) -> object:
@@ -50,9 +57,7 @@ class ExportTree:
         self.path = path
         self._zip: zipfile.ZipFile | None = None
         if path.is_dir():
-            self._names = sorted(
-                p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_file()
-            )
+            self._names = sorted(p.relative_to(path).as_posix() for p in files_under(path))
             return
         try:
             self._zip = zipfile.ZipFile(path)

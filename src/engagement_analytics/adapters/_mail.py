@@ -27,6 +27,7 @@ from typing import BinaryIO
 import pandas as pd
 
 from ._events import read_roster
+from ._jsonfiles import files_under
 from ._messages import (
     MAIL_PREFIX,
     Message,
@@ -183,8 +184,7 @@ def _paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
 def _mail_files(paths: list[Path]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*")
-                              if p.is_file() and p.suffix.lower() in (".eml", ".msg"))
+            yield from sorted(p for p in files_under(path) if p.suffix.lower() in (".eml", ".msg"))
         else:
             yield path
 
