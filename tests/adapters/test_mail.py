@@ -140,13 +140,13 @@ def test_memory_is_bounded_on_huge_lines_and_headers(tmp_path):
 
 def test_header_scanner_on_chunk_boundaries(monkeypatch):
     """Separators and blank lines split across read chunks are still found."""
-    from engagement_analytics.adapters import _mail
+    from engagement_analytics.adapters import _mbox
 
     text = "".join(_message(n, body="b" * n) for n in range(1, 40)).encode()
-    expected = [h for h, _ in _mail.mbox_headers(io.BytesIO(text), "x")]
+    expected = [h for h, _ in _mbox.mbox_headers(io.BytesIO(text), "x")]
     for size in (7, 13, 64):
-        monkeypatch.setattr(_mail, "CHUNK_BYTES", size)
-        assert [h for h, _ in _mail.mbox_headers(io.BytesIO(text), "x")] == expected
+        monkeypatch.setattr(_mbox, "CHUNK_BYTES", size)
+        assert [h for h, _ in _mbox.mbox_headers(io.BytesIO(text), "x")] == expected
     assert len(expected) == 39 and all(h.startswith(b"Message-ID") for h in expected)
 
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from ._events import Roster, read_roster
+from ._headers import angle_id, header_fields
 from ._jsonfiles import read_json_file
-from ._mail import angle_id, header_fields
 from ._messages import MAIL_PREFIX, Message, MessageMapper, first_address, message_key
 from ._result import AdapterError, AdapterResult, ImportReport
 from ._rules import MappingRules
