@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import shutil
 import zipfile
 from pathlib import Path
@@ -60,7 +61,8 @@ def _fixtures(tmp_path: Path, make_msg) -> dict[str, list[str]]:
             "graph": [str(graph)], "jira": [str(EXAMPLES / "jira.csv")], "raid": [str(raid)]}
 
 
-def test_cli_builds_a_valid_bundle_and_leaks_no_body(tmp_path, make_msg, capsys):
+def test_cli_builds_a_valid_bundle_and_leaks_no_body(tmp_path, make_msg, capsys, caplog):
+    caplog.set_level(logging.DEBUG)  # libraries' logs (extract-msg, ...) are output too
     out = tmp_path / "bundle"
     out.mkdir()
     for table in ("engagements", "stakeholders"):
@@ -91,7 +93,7 @@ def test_cli_builds_a_valid_bundle_and_leaks_no_body(tmp_path, make_msg, capsys)
     assert any(p.name == "communications.csv" for p in written)
     encoded = base64.b64encode(f"{MARKERS[1]} quarterly numbers\n".encode() * 3).decode()[:40]
     for marker in (*MARKERS, encoded):
-        assert marker not in printed
+        assert marker not in printed and marker not in caplog.text
         for path in written:
             assert marker not in path.read_text(encoding="utf-8"), (marker, path.name)
 
