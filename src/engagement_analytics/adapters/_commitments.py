@@ -56,6 +56,8 @@ def parse_log_date(value: str, date_format: str, where: CellRef, *, hint: str) -
     text = value.strip()
     if not text:
         return None
+    if len(text) > 64:  # no date is this long: do not hand megabytes to strptime
+        raise where.error(value[:64] + "...", "a date")
     candidates = [(text, date_format), (text.split(" ")[0], date_format.split(" ")[0])]
     for cell, pattern in candidates:
         try:

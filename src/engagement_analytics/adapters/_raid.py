@@ -103,8 +103,8 @@ def _xlsx_records(path: Path, sheet: str | None) -> Iterator[list[str]]:
         if sheet is not None and sheet not in book.sheetnames:
             raise AdapterError(f"{path.name}: no sheet {sheet!r} (raid.sheet); sheets: "
                                f"{', '.join(book.sheetnames)}")
-        worksheet = book[sheet] if sheet is not None else book.worksheets[0]
         try:
+            worksheet = book[sheet] if sheet is not None else book.worksheets[0]
             for row in worksheet.iter_rows(values_only=True):
                 yield [_cell_text(v) for v in row]
         except AdapterError:
