@@ -29,6 +29,7 @@ __all__ = [
     "Roster",
     "attendance_row",
     "iso_datetime",
+    "known_engagements",
     "meeting_row",
     "read_roster",
     "stable_id",
@@ -186,6 +187,16 @@ def read_roster(roster: str | Path | pd.DataFrame | None) -> Roster:
 _COLUMNS = {name: list(TABLES[name].column_names) for name in TABLES}
 
 
+def known_engagements(rules: MappingRules, engagement_ids: Iterable[str] | None) -> set[str] | None:
+    """Engagement ids an import may use: the bundle's and the rules file's (None: any)."""
+    if engagement_ids is None:
+        return None
+    known = set(engagement_ids)
+    if not rules.engagements.empty:
+        known |= set(rules.engagements["engagement_id"])
+    return known
+
+
 class EventMapper:
     """Turns :class:`Event` records into meetings, attendance and stakeholders.
 
@@ -211,10 +222,7 @@ class EventMapper:
         self.rules = rules
         self.roster = roster
         self.report = report
-        known = None if engagement_ids is None else set(engagement_ids)
-        if known is not None and not rules.engagements.empty:
-            known |= set(rules.engagements["engagement_id"])
-        self.known = known
+        self.known = known_engagements(rules, engagement_ids)
         self.meetings: dict[str, dict[str, str]] = {}
         self.attendance: dict[tuple[str, str], dict[str, str]] = {}
         self.people: dict[tuple[str, str], str] = {}  # (engagement, person) -> name

@@ -30,7 +30,8 @@ class ImportReport:
     Attributes
     ----------
     adapter : str
-        ``ics``, ``outlook-csv``, ``zoom`` or ``salesforce``.
+        ``ics``, ``outlook-csv``, ``zoom``, ``salesforce``, ``mbox``, ``eml``,
+        ``slack``, ``graph``, ``jira`` or ``raid``.
     unit : str
         What is counted (``event occurrences``, ``participant rows``, ...).
     read, mapped : int
@@ -105,7 +106,8 @@ class AdapterResult:
     Attributes
     ----------
     tables : dict of str to DataFrame
-        Some of ``engagements, stakeholders, meetings, attendance``.
+        Some of ``engagements, stakeholders, meetings, attendance,
+        communications, commitments``.
     report : ImportReport
     """
 

@@ -17,6 +17,7 @@ import pandas as pd
 import yaml
 
 from .._contract import CLIENT_ROLES, MEETING_KINDS, TABLES
+from ._log_rules import LOG_SECTIONS, JiraRules, RaidRules, parse_jira, parse_raid
 from ._result import AdapterError
 
 __all__ = ["EngagementRule", "MappingRules", "load_rules", "parse_rules"]
@@ -54,16 +55,21 @@ _TOP_LEVEL_KEYS = {
     "date_format",
     "zoom",
     "salesforce",
+    *LOG_SECTIONS,
 }
-_RULE_KINDS = ("title_regex", "category", "attendee_domain")
+#: Rule kinds matching a label exactly (case-insensitive): a chat channel, a project.
+LABEL_RULE_KINDS = ("channel", "project")
+_RULE_KINDS = ("title_regex", "category", "attendee_domain", *LABEL_RULE_KINDS)
 
 
 @dataclass(frozen=True)
 class EngagementRule:
     """One way an event finds its engagement (the first rule that matches wins).
 
-    ``kind`` is ``title_regex``, ``category`` or ``attendee_domain``;
-    ``pattern`` the regex, category name or e-mail domain; ``engagement`` the
+    ``kind`` is ``title_regex``, ``category``, ``attendee_domain``, ``channel``
+    (a chat channel's name or id) or ``project`` (a Jira project key or name, a
+    RAID log's project column); ``pattern`` the regex, category, e-mail domain,
+    channel or project; ``engagement`` the
     engagement id it leads to (None for a regex whose first group is the id).
     """
 
@@ -72,8 +78,19 @@ class EngagementRule:
     engagement: str | None
     regex: re.Pattern[str] | None = None
 
-    def match(self, title: str, categories: Iterable[str], emails: Iterable[str]) -> str | None:
-        """The engagement id this rule gives an event, or None."""
+    def match(
+        self,
+        title: str,
+        categories: Iterable[str],
+        emails: Iterable[str],
+        *,
+        channels: Iterable[str] = (),
+        projects: Iterable[str] = (),
+    ) -> str | None:
+        """The engagement id this rule gives an event (or message, or log row), or None."""
+        if self.kind in LABEL_RULE_KINDS:
+            labels = channels if self.kind == "channel" else projects
+            return self.engagement if _has_label(labels, self.pattern) else None
         if self.kind == "title_regex":
             assert self.regex is not None
             found = self.regex.search(title)
@@ -125,15 +142,28 @@ class MappingRules:
         default_factory=lambda: dict(DEFAULT_SALESFORCE_ROLES)
     )
     salesforce_default_role: str = "other"
+    jira: JiraRules = field(default_factory=JiraRules)
+    raid: RaidRules | None = None
     source: str = "<rules>"
 
     def engagement_for(
-        self, title: str, categories: Iterable[str] = (), emails: Iterable[str] = ()
+        self,
+        title: str,
+        categories: Iterable[str] = (),
+        emails: Iterable[str] = (),
+        *,
+        channels: Iterable[str] = (),
+        projects: Iterable[str] = (),
     ) -> str | None:
-        """The engagement id of an event, or None when no rule matches."""
+        """The engagement id of an event, message or log row, or None when no rule matches.
+
+        ``channels`` (chat channel names or ids) are only seen by ``channel``
+        rules, ``projects`` (Jira project key and name) by ``project`` rules.
+        """
         categories, emails = list(categories), list(emails)
+        channels, projects = list(channels), list(projects)
         for rule in self.engagement_rules:
-            found = rule.match(title, categories, emails)
+            found = rule.match(title, categories, emails, channels=channels, projects=projects)
             if found is not None:
                 return found
         return None
@@ -149,6 +179,12 @@ class MappingRules:
     def side_for(self, email: str) -> str:
         """``vendor`` for an address in a vendor domain, else ``client``."""
         return "vendor" if email_domain(email) in self.vendor_domains else "client"
+
+
+def _has_label(labels: Iterable[str], wanted: str) -> bool:
+    """Whether one of ``labels`` is ``wanted`` (exact, ignoring case and surrounding spaces)."""
+    wanted = wanted.strip().casefold()
+    return any(label.strip().casefold() == wanted for label in labels)
 
 
 def email_domain(address: str) -> str:
@@ -247,6 +283,8 @@ def parse_rules(data: object, *, source: str = "<rules>") -> MappingRules:
         salesforce_default_role=_client_role(
             salesforce.get("default_role", "other"), "salesforce.default_role", fail
         ),
+        jira=parse_jira(data.get("jira"), fail),
+        raid=parse_raid(data.get("raid"), fail),
         source=source,
     )
 
@@ -323,6 +361,8 @@ def _engagement_rule(index: int, item: object, fail) -> EngagementRule:
         raise fail(where, f"a {kind} rule needs an 'engagement' key")
     if kind != "title_regex":
         pattern = pattern.strip().lstrip("@") if kind == "attendee_domain" else pattern.strip()
+    if kind == "channel":
+        pattern = pattern.lstrip("#")  # '#falcon' as Slack shows it: the export says 'falcon'
     return EngagementRule(kind, pattern, engagement or None, regex)
 
 

@@ -27,7 +27,11 @@ MERGE_KEYS = {
     "engagements": ("engagement_id",),
     "meetings": ("meeting_id",),
     "attendance": ("meeting_id", "person_id"),
+    "communications": ("message_id",),
 }
+#: Rows a new export replaces whole (in the columns it has): a reopened Jira
+#: issue must lose its old ``done_on``, which "empty keeps the old value" would keep.
+REPLACE_KEYS = {"commitments": ("commitment_id",)}
 #: Stakeholders are never overwritten: a role in the bundle (often typed by
 #: the user) beats the role an adapter guesses; only new people are added.
 KEEP_KEY = ("engagement_id", "person_id")
@@ -162,7 +166,8 @@ def _merge(
     table: str, old: pd.DataFrame | None, new: pd.DataFrame, file: str
 ) -> tuple[pd.DataFrame, int, int]:
     """The merged table, rows added and rows updated."""
-    keys = list(MERGE_KEYS.get(table, KEEP_KEY))
+    keys = list(MERGE_KEYS.get(table) or REPLACE_KEYS.get(table) or KEEP_KEY)
+    exported = list(new.columns)
     new = _unique(table, new, keys)
     if old is None or old.empty:
         return new.reindex(columns=_columns(table, new), fill_value=""), len(new), 0
@@ -178,14 +183,19 @@ def _merge(
     new_keys = _key_index(new, keys)
     exists = new_keys.isin(old_keys)
     added = new.loc[~exists]
-    if table not in MERGE_KEYS:
+    if table not in MERGE_KEYS and table not in REPLACE_KEYS:
         return pd.concat([old, added], ignore_index=True), len(added), 0
     merged = old.set_index(old_keys)
     update = new.loc[exists].set_index(new_keys[exists])
     current = merged.loc[update.index, columns]
     # The existing row's spelling of its key is kept.
     update[keys] = current[keys]
-    changed = update.mask(update.eq(""), current)
+    if table in REPLACE_KEYS:
+        keep = [c for c in columns if c not in exported]  # columns the user added
+        changed = update.copy()
+        changed[keep] = current[keep]
+    else:
+        changed = update.mask(update.eq(""), current)
     updated = int((changed != current).any(axis=1).sum())
     merged.loc[update.index, columns] = changed
     merged = pd.concat([merged.reset_index(drop=True), added], ignore_index=True)

@@ -7,6 +7,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 
 from .. import BundleError, load_bundle
@@ -17,9 +18,15 @@ from ..adapters import (
     load_rules,
     locked_bundle,
     read_bundle_table,
+    read_graph,
     read_ics,
+    read_jira,
+    read_mail,
+    read_mbox,
     read_outlook_csv,
+    read_raid,
     read_salesforce,
+    read_slack,
     read_zoom,
     split_salesforce_exports,
     write_bundle,
@@ -44,6 +51,22 @@ class Source(StrEnum):
     outlook_csv = "outlook-csv"
     zoom = "zoom"
     salesforce = "salesforce"
+    mbox = "mbox"
+    eml = "eml"
+    msg = "msg"
+    slack = "slack"
+    graph = "graph"
+    jira = "jira"
+    raid = "raid"
+
+
+#: Sources whose arguments may be folders (of .eml/.msg files; an unpacked Slack export).
+FOLDER_SOURCES = (Source.eml, Source.msg, Source.slack)
+#: Readers of message exports (communications), by source.
+MESSAGE_READERS = {Source.mbox: read_mbox, Source.eml: read_mail, Source.msg: read_mail,
+                   Source.slack: read_slack, Source.graph: read_graph}
+#: Readers of action logs (commitments), by source.
+LOG_READERS = {Source.jira: read_jira, Source.raid: read_raid}
 
 
 def register(app: typer.Typer) -> None:
@@ -52,7 +75,10 @@ def register(app: typer.Typer) -> None:
 
 def import_exports(
     source: Annotated[Source, typer.Argument(help="Export format.")],
-    files: Annotated[list[Path], typer.Argument(help="Export files.", show_default=False)],
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Export files (eml, msg, slack: also folders).", show_default=False),
+    ],
     rules: Annotated[Path, typer.Option(help="Mapping rules (YAML, see docs/adapters.md).")],
     out: Annotated[Path, typer.Option(help="Bundle folder to create or append to.")],
     roster: Annotated[
@@ -67,7 +93,7 @@ def import_exports(
     ] = None,
     wait: WaitOption = WAIT_DEFAULT,
 ) -> None:
-    """Turn calendar, Zoom or Salesforce exports into bundle tables in OUT.
+    """Turn calendar, Zoom, Salesforce, e-mail, chat or action-log exports into bundle tables in OUT.
 
     The tables are switched all at once: killed at any moment, OUT holds all
     its old tables or all the new ones. One run at a time writes a bundle: a
@@ -76,7 +102,7 @@ def import_exports(
     """
     until_date = parse_date(until, option="--until")
     for path in [rules, *files] + ([roster] if roster else []):
-        if not path.is_file():
+        if not (path.is_file() or (source in FOLDER_SOURCES and path in files and path.is_dir())):
             raise UsageProblem(f"{path}: no such file")
     if unmatched is not None:
         check_writable(unmatched, option="--unmatched")
@@ -128,6 +154,13 @@ def _read(
         return read_ics(files, rules=rules, until=until, roster=roster, engagement_ids=known)
     if source is Source.outlook_csv:
         return read_outlook_csv(files, rules=rules, roster=roster, engagement_ids=known)
+    if source in MESSAGE_READERS:
+        return MESSAGE_READERS[source](files, rules=rules, roster=roster, engagement_ids=known)
+    if source in LOG_READERS:
+        engagements = existing["engagements"]
+        if engagements is None:  # the rules file's engagements only
+            engagements = pd.DataFrame({"engagement_id": [], "start_date": []}, dtype=str)
+        return LOG_READERS[source](files, rules=rules, roster=roster, engagements=engagements)
     return read_zoom(
         files,
         rules=rules,

@@ -1,0 +1,98 @@
+"""Reading exports safely: folders (no symlink loops), zips and JSON with size caps, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+import zlib
+from pathlib import Path, PurePosixPath
+
+from ._result import AdapterError
+
+__all__ = ["MAX_JSON_BYTES", "ExportTree", "files_under", "load_json", "read_json_file"]
+
+#: Bytes of one JSON file read at most (after decompression, for a zip member).
+MAX_JSON_BYTES = 256 * 1024 * 1024
+
+
+def files_under(folder: Path) -> list[Path]:
+    """Regular files below ``folder``, symbolic links to folders not followed (no loops)."""
+    return [Path(root, name) for root, _, names in os.walk(folder) for name in names
+            if Path(root, name).is_file()]
+
+
+def load_json(data: bytes, where: str) -> object:
+    """Parsed JSON, or an AdapterError naming ``where``."""
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise AdapterError(f"{where}: not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise AdapterError(f"{where}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    except RecursionError:
+        raise AdapterError(f"{where}: JSON nested too deeply") from None
+
+
+def read_json_file(path: Path) -> object:
+    """A JSON file (at most :data:`MAX_JSON_BYTES`), or a one-line AdapterError."""
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(MAX_JSON_BYTES + 1)
+    except OSError as exc:
+        raise AdapterError(f"{path.name}: cannot read the file ({exc.strerror})") from None
+    if len(data) > MAX_JSON_BYTES:
+        raise AdapterError(f"{path.name}: larger than {MAX_JSON_BYTES} bytes")
+    return load_json(data, path.name)
+
+
+class ExportTree:
+    """The files of an export given as a folder or a zip file, by relative POSIX path.
+
+    A zip is never extracted: members are read one at a time, each capped at
+    :data:`MAX_JSON_BYTES` whatever its header claims (zip bombs).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._zip: zipfile.ZipFile | None = None
+        if path.is_dir():
+            self._names = sorted(p.relative_to(path).as_posix() for p in files_under(path))
+            return
+        try:
+            self._zip = zipfile.ZipFile(path)
+            self._names = sorted(i.filename for i in self._zip.infolist() if not i.is_dir())
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            raise AdapterError(f"{path.name}: not a readable zip file or folder ({exc})") from None
+
+    def __enter__(self) -> ExportTree:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._zip is not None:
+            self._zip.close()
+
+    def names(self) -> list[str]:
+        return self._names
+
+    def find(self, file_name: str) -> str | None:
+        """The shallowest member called ``file_name`` (exports are often re-zipped in a folder)."""
+        found = [n for n in self._names if PurePosixPath(n).name == file_name]
+        return min(found, key=lambda n: (n.count("/"), n)) if found else None
+
+    def json(self, name: str) -> object:
+        """Member ``name`` parsed as JSON."""
+        where = f"{self.path.name}: {name}"
+        try:
+            if self._zip is None:
+                with (self.path / name).open("rb") as stream:
+                    data = stream.read(MAX_JSON_BYTES + 1)
+            else:
+                with self._zip.open(name) as stream:
+                    data = stream.read(MAX_JSON_BYTES + 1)
+        except (OSError, zipfile.BadZipFile, EOFError, RuntimeError, ValueError,
+                NotImplementedError, zlib.error) as exc:
+            raise AdapterError(f"{where}: cannot read ({exc})") from None
+        if len(data) > MAX_JSON_BYTES:
+            raise AdapterError(f"{where}: larger than {MAX_JSON_BYTES} bytes")
+        return load_json(data, where)
