@@ -11,6 +11,15 @@ component per occurrence, so it only sees small timing copies of the VEVENTs
 and plain single events bypass it; each occurrence is joined back to its
 VEVENT, whose title and invitees are read once. ``test_ics_equivalence.py``
 checks that this gives what the straightforward expansion gives.
+
+Bounds: the expander asks dateutil for every start of a rule in the window as
+one list (ten million for ``FREQ=SECONDLY;COUNT=10000000``, 2.5 GB before a
+MemoryError). Each RRULE is therefore replaced, in the expander's series, by
+:class:`_FirstStarts`, which generates its starts lazily and never more than
+the series may still give (``max_occurrences_per_series``, shared
+``max_occurrences_per_import``); the series cut there are counted in the
+report. This reaches into recurring-ical-events' series objects (pinned in
+``requirements/constraints.txt``; ``test_hostile_inputs.py`` checks the cap).
 """
 
 from __future__ import annotations
@@ -19,9 +28,11 @@ import contextlib
 import datetime as dt
 import gc
 import hashlib
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -32,6 +43,7 @@ import recurring_ical_events
 from ._events import Event, EventMapper, Invitee, read_roster, stable_id
 from ._result import OPEN_ENDED_NOTE, AdapterError, AdapterResult, ImportReport
 from ._rules import MappingRules
+from ._text import read_text
 
 __all__ = ["read_ics"]
 
@@ -49,6 +61,15 @@ _SINGLE = ("UID", "DTSTART", "DTEND", "DURATION", "RECURRENCE-ID", "STATUS", "SU
            "ORGANIZER")
 _UTC = dt.UTC
 _FAR_FUTURE = dt.datetime(2200, 1, 1, tzinfo=_UTC)
+#: Report notes: RRULE series cut by the per-series cap / by the per-import cap.
+SERIES_CAP_NOTE = "recurring_series_cut_at_{}_occurrences"
+IMPORT_CAP_NOTE = "recurring_series_cut_by_import_cap_of_{}_occurrences"
+#: Report note prefix for times whose TZID is neither IANA, Windows nor a VTIMEZONE.
+UNKNOWN_TZID_NOTE = "unknown_tzid_read_in_"
+#: Distinct unknown TZIDs named in the report (the rest under one note) and
+#: characters of each shown: TZIDs are text from outsiders.
+MAX_TZIDS_NAMED = 20
+TZID_EXCERPT = 40
 
 
 def read_ics(
@@ -74,7 +95,13 @@ def read_ics(
         end (COUNT or UNTIL) are expanded to it, open-ended series up to the
         latest DTSTART written in the files, so they never run into the future;
         the series cut there are counted in the report's notes
-        (``open_ended_series_cut_at_<date>``: number of series).
+        (``open_ended_series_cut_at_<date>``: number of series). Either way
+        an RRULE series gives at most ``rules.max_occurrences_per_series``
+        occurrences and all of them together at most
+        ``rules.max_occurrences_per_import`` (notes
+        ``recurring_series_cut_at_<n>_occurrences`` and
+        ``recurring_series_cut_by_import_cap_of_<n>_occurrences``: number of
+        series; occurrences never expanded are not read).
     roster : path or DataFrame, optional
         A stakeholders CSV giving people their side and role.
     engagement_ids : iterable of str, optional
@@ -97,6 +124,7 @@ def read_ics(
     report = ImportReport("ics", "event occurrences")
     mapper = EventMapper(rules, read_roster(roster), report, engagement_ids=engagement_ids)
     floating = ZoneInfo(rules.timezone or "UTC")
+    cap = _ExpansionCap(rules.max_occurrences_per_series, rules.max_occurrences_per_import)
     cut: set[str] = set()
     with _collector_paused():
         calendars = [(path, _parse_file(path)) for path in paths]
@@ -112,8 +140,9 @@ def read_ics(
                     open_series, bounded = _split(calendar, open_ended)
                     parts = [(open_series, horizon), (bounded, _FAR_FUTURE)]
                 for part, end in parts:
-                    for event in _events(path.name, part, (first, end), report, floating):
+                    for event in _events(path.name, part, (first, end), report, floating, cap):
                         mapper.add(event)
+    report.notes.update(cap.notes())
     if cut:
         # Their occurrences after the horizon are never read: say so rather than drop them.
         last_day = (horizon - dt.timedelta(seconds=1)).date().isoformat()
@@ -140,10 +169,8 @@ def _collector_paused() -> Iterator[None]:
 
 def _parse_file(path: Path) -> list[icalendar.Component]:
     """The checked VCALENDARs of one file (a file may hold several)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise AdapterError(f"{path.name}: cannot read the file ({exc.strerror})") from None
+    # UTF-8 is the only charset of RFC 5545: icalendar would replace other bytes silently.
+    data = read_text(path)
     try:
         components = icalendar.Calendar.from_ical(data, multiple=True)
     except Exception as exc:  # icalendar raises ValueError, KeyError, IndexError...
@@ -262,6 +289,7 @@ def _events(
     window: tuple[dt.datetime, dt.datetime],
     report: ImportReport,
     floating: dt.tzinfo,
+    cap: _ExpansionCap,
 ) -> Iterator[Event]:
     """Every occurrence in ``window`` as an Event (all-day ones counted, not yielded).
 
@@ -279,14 +307,16 @@ def _events(
             report.read += 1
             report.skip("after_until")
     described: dict[int, _Description] = {}
-    for index, uid, start, end, recurrence_id in _occurrences(file, calendar, masters, uids, window):
+    occurrences = _occurrences(file, calendar, masters, uids, window, cap)
+    for index, uid, start, end, recurrence_id in occurrences:
         try:
+            if index not in described:
+                described[index] = _Description.of(masters[index])
+            description = described[index]
             event = _event(file, uid, start, end, recurrence_id if uid in recurring else None,
-                           report, floating)
+                           report, floating, description.unknown_tzid)
             if event is not None:
-                if index not in described:
-                    described[index] = _Description.of(masters[index])
-                described[index].complete(event, report)
+                description.complete(event, report)
         except Exception as exc:  # a value the checks let through
             raise AdapterError(
                 f"{file}: VEVENT (UID {uid[:60]}): unreadable ({_first_line(exc)})"
@@ -312,6 +342,7 @@ def _occurrences(
     masters: list[icalendar.Component],
     uids: list[str],
     window: tuple[dt.datetime, dt.datetime],
+    cap: _ExpansionCap,
 ) -> Iterator[_Occurrence]:
     """The occurrences of the VEVENTs in ``window``, as recurring-ical-events gives them.
 
@@ -321,7 +352,8 @@ def _occurrences(
     the VEVENT it was copied from (the series' master, or the RECURRENCE-ID
     override the expander chose). A plain event (see :func:`_is_plain`) does
     not need the expander: its one occurrence is its own times, kept when it
-    starts before the window's end, exactly as the expander would.
+    starts before the window's end, exactly as the expander would. RRULE
+    series are cut at the caps of ``cap`` (see :func:`_capped`).
     """
     uid_counts = Counter(uids)
     # The expander first moves times to X-WR-TIMEZONE (Google): then all go through it.
@@ -333,7 +365,14 @@ def _occurrences(
     try:
         timing = _timing_calendar(calendar, [i for i, p in enumerate(plain) if not p], masters)
         expanded: dict[str, list[_Occurrence]] = {}
-        for copy in recurring_ical_events.of(timing).between(*window):
+        query = recurring_ical_events.of(timing)
+        # What query.between(*window) does, series by series, each one capped.
+        copies = (
+            occurrence.as_component(query.keep_recurrence_attributes)
+            for series in query.series
+            for occurrence in _capped(series, window, cap)
+        )
+        for copy in copies:
             uid = str(copy["UID"])
             end, recurrence_id = copy.get("DTEND"), copy.get("RECURRENCE-ID")
             expanded.setdefault(uid, []).append((
@@ -354,6 +393,90 @@ def _occurrences(
         raise AdapterError(
             f"{file}: cannot expand recurring events ({type(exc).__name__}: {_first_line(exc)})"
         ) from None
+
+
+@dataclass
+class _ExpansionCap:
+    """How many occurrences RRULE series may still give, shared by one import's calendars."""
+
+    per_series: int
+    per_import: int
+    used: int = 0
+    cut_by_series_cap: int = 0
+    cut_by_import_cap: int = 0
+
+    def limit(self) -> int:
+        """Occurrences the next series may give."""
+        return min(self.per_series, self.per_import - self.used)
+
+    def notes(self) -> dict[str, int]:
+        """Report notes: series cut by each cap (none when nothing was cut)."""
+        notes = {
+            SERIES_CAP_NOTE.format(self.per_series): self.cut_by_series_cap,
+            IMPORT_CAP_NOTE.format(self.per_import): self.cut_by_import_cap,
+        }
+        return {note: count for note, count in notes.items() if count}
+
+
+def _capped(series, window: tuple[dt.datetime, dt.datetime], cap: _ExpansionCap) -> Iterator:
+    """A recurring-ical-events series' occurrences in ``window``, cut at the cap.
+
+    A series with an RRULE gives at most ``cap.limit()`` occurrences (its first
+    ones, in the expander's order); a series cut there is counted once in
+    ``cap``. Its RRULEs are replaced by :class:`_FirstStarts` so that no more
+    starts are ever generated than that: EXDATEs are allowed for (the starts
+    they remove are not occurrences), RDATEs and moved occurrences are in the
+    file already. Series without an RRULE (single events, RDATE lists) are
+    bounded by the file and never cut.
+    """
+    recurrence = series.recurrence
+    rules = recurrence.rrules[1:] if recurrence.has_core else []  # [0]: DTSTART and RDATEs
+    if not rules:
+        yield from series.between(*window)
+        return
+    limit = cap.limit()
+    starts = limit + 1 + len(recurrence.exdates)
+    recurrence.rrules[1:] = [_FirstStarts(rule, starts) for rule in rules]
+    given = 0
+    for occurrence in series.between(*window):
+        if given == limit:
+            if limit < cap.per_series:
+                cap.cut_by_import_cap += 1
+            else:
+                cap.cut_by_series_cap += 1
+            break
+        given += 1
+        yield occurrence
+    cap.used += given
+
+
+class _FirstStarts:
+    """A dateutil rule cut to its first ``count`` starts, generated only when asked for.
+
+    Stands in for the rule in the expander, which only calls
+    ``between(after, before, inc=True)`` and reads ``until``. dateutil's own
+    ``between`` builds the list of every start up to ``before``; this one
+    generates starts lazily up to the first one past ``before``, never more
+    than ``count`` in all, and answers every later call from them.
+    """
+
+    def __init__(self, rule, count: int) -> None:
+        self.until = rule.until
+        self._starts: list = []
+        self._source = islice(iter(rule), count)
+        self._exhausted = False
+
+    def between(self, after, before, inc: bool = False) -> list:
+        starts = self._starts
+        while not self._exhausted and (not starts or starts[-1] <= before):
+            start = next(self._source, None)
+            if start is None:
+                self._exhausted = True
+            else:
+                starts.append(start)
+        low = bisect_left(starts, after) if inc else bisect_right(starts, after)
+        high = bisect_right(starts, before) if inc else bisect_left(starts, before)
+        return starts[low:high]
 
 
 def _is_plain(event: icalendar.Component) -> bool:
@@ -414,6 +537,7 @@ class _Description:
     invitees: list[Invitee]
     cancelled: bool
     notes: Counter
+    unknown_tzid: str | None
 
     @classmethod
     def of(cls, event: icalendar.Component) -> _Description:
@@ -427,6 +551,7 @@ class _Description:
             invitees=list(_invitees(event, notes)),
             cancelled=str(event.get("STATUS", "")).upper() == "CANCELLED",
             notes=notes,
+            unknown_tzid=_unknown_tzid(event),
         )
 
     def complete(self, event: Event, report: ImportReport) -> None:
@@ -448,19 +573,25 @@ def _event(
     recurrence_id: dt.date | None,
     report: ImportReport,
     floating: dt.tzinfo,
+    unknown_tzid: str | None = None,
 ) -> Event | None:
     """One occurrence's time and id as an Event, or None (counted) for an all-day one.
 
     ``recurrence_id`` is the original occurrence time of a recurring series'
     occurrence (None for a single event). Floating times are wall-clock times
-    in ``floating`` (the rules' time zone), like the CSV adapters' times.
+    in ``floating`` (the rules' time zone), like the CSV adapters' times; so
+    are times whose TZID nobody knows (``unknown_tzid``, counted by name).
     """
     if not isinstance(start, dt.datetime):
         report.read += 1
         report.skip("all_day")
         return None
-    if start.tzinfo is None:
+    if unknown_tzid is not None:
+        # Read as floating, unless X-WR-TIMEZONE already placed it in a zone.
+        _note_unknown_tzid(report, start.tzinfo or floating, unknown_tzid)
+    elif start.tzinfo is None:
         report.notes[f"floating_time_read_in_{floating}"] += 1
+    if start.tzinfo is None:
         start = start.replace(tzinfo=floating)
     if isinstance(end, dt.datetime) and end.tzinfo is None:
         end = end.replace(tzinfo=floating)
@@ -478,6 +609,37 @@ def _event(
         file=file,
         uid=uid,
     )
+
+
+def _unknown_tzid(event: icalendar.Component) -> str | None:
+    """The TZID of DTSTART or DTEND that icalendar could not resolve (an excerpt), or None.
+
+    icalendar knows IANA and Windows names and the file's VTIMEZONEs; for any
+    other TZID it returns a floating time, which would pass for one silently.
+    """
+    for name in ("DTSTART", "DTEND"):
+        prop = event.get(name)
+        tzid = getattr(prop, "params", {}).get("TZID")
+        value = getattr(prop, "dt", None)
+        if tzid and isinstance(value, dt.datetime) and value.tzinfo is None:
+            return _excerpt(str(tzid), TZID_EXCERPT)
+    return None
+
+
+def _note_unknown_tzid(report: ImportReport, zone: dt.tzinfo, tzid: str) -> None:
+    """Count an occurrence read in ``zone`` for an unknown TZID, naming a bounded few."""
+    note = f"{UNKNOWN_TZID_NOTE}{zone}:{tzid}"
+    if note not in report.notes:
+        named = sum(1 for n in report.notes if n.startswith(UNKNOWN_TZID_NOTE))
+        if named >= MAX_TZIDS_NAMED:
+            note = f"{UNKNOWN_TZID_NOTE}{zone}:(other TZIDs)"
+    report.notes[note] += 1
+
+
+def _excerpt(text: str, limit: int) -> str:
+    """At most ``limit`` printable characters of outside text (others shown as '?')."""
+    text = "".join(c if c.isprintable() else "?" for c in text[: limit + 1])
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _invitees(event: icalendar.Component, notes: Counter) -> Iterator[Invitee]:
