@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from pathlib import Path
 
 import pandas as pd
 import pytest
 from dateutil import rrule as dateutil_rrule
 
 from engagement_analytics.adapters import AdapterError, parse_rules, read_ics
-from engagement_analytics.cli import main
 
 ENG_RULES = {"engagement_rules": [{"title_regex": r"\[(ENG-\d+)\]"}]}
 
@@ -138,20 +136,10 @@ def test_unknown_ics_option_is_refused():
         _rules(max_occurrences=5)
 
 
-def test_cli_imports_the_bomb_and_prints_the_cut(tmp_path, make_ics, capsys, starts_guard):
-    rules = tmp_path / "rules.yaml"
-    rules.write_text(
-        "engagement_rules:\n  - title_regex: '\\[(ENG-\\d+)\\]'\n"
-        "ics:\n  max_occurrences_per_series: 20\n"
-        "engagements:\n  - {engagement_id: ENG-1, client: Acme, start_date: 2025-01-01,"
-        " planned_end_date: 2025-12-31, sold_effort_days: 10}\n"
-    )
+def test_cli_imports_the_bomb_and_prints_the_cut(make_ics, import_ics, starts_guard):
     path = make_ics("bomb.ics", SECONDLY_BOMB)
-    out = tmp_path / "bundle"
-    with pytest.raises(SystemExit) as caught:
-        main(["import", "ics", str(path), "--rules", str(rules), "--out", str(out)])
-    printed = capsys.readouterr()
-    assert caught.value.code in (0, None), printed.err
-    assert "event occurrences read: 20" in printed.out
-    assert "note (recurring_series_cut_at_20_occurrences): 1" in printed.out
-    assert len(pd.read_csv(Path(out) / "meetings.csv")) == 20
+    code, out, err, bundle = import_ics(path, "ics:\n  max_occurrences_per_series: 20\n")
+    assert code == 0, err
+    assert "event occurrences read: 20" in out
+    assert "note (recurring_series_cut_at_20_occurrences): 1" in out
+    assert len(pd.read_csv(bundle / "meetings.csv")) == 20
