@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import time
 
+import icalendar
 import pandas as pd
 import pytest
+import recurring_ical_events
 from dateutil import rrule as dateutil_rrule
 
 from engagement_analytics.adapters import AdapterError, parse_rules, read_ics
@@ -44,7 +46,7 @@ def starts_guard(monkeypatch):
 
 
 def _rules(**ics):
-    return parse_rules(dict(ENG_RULES, ics=ics), source="r.yaml")
+    return parse_rules(dict(ENG_RULES, ics=ics) if ics else ENG_RULES, source="r.yaml")
 
 
 def _daily(uid: str, count: int, extra: str = "") -> str:
@@ -143,3 +145,32 @@ def test_cli_imports_the_bomb_and_prints_the_cut(make_ics, import_ics, starts_gu
     assert "event occurrences read: 20" in out
     assert "note (recurring_series_cut_at_20_occurrences): 1" in out
     assert len(pd.read_csv(bundle / "meetings.csv")) == 20
+
+
+@pytest.mark.parametrize(
+    "rule",
+    ["FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30", "FREQ=DAILY;BYMONTH=4;BYMONTHDAY=31",
+     "FREQ=MINUTELY;BYYEARDAY=367", "FREQ=WEEKLY;BYMONTH=2;BYMONTHDAY=30,31"],
+)
+def test_a_rule_matching_no_day_is_given_up_at_once(make_ics, rule):
+    # dateutil scans day by day to the year 9999 before it gives up: seconds per rule.
+    event = SECONDLY_BOMB.replace("RRULE:FREQ=SECONDLY;COUNT=10000000", f"RRULE:{rule}")
+    path = make_ics("never.ics", event, event.replace("UID:bomb", "UID:bomb2"))
+    began = time.perf_counter()
+    report = read_ics(path, rules=_rules(), until=dt.date(2026, 1, 1)).report
+    assert time.perf_counter() - began < 1.5
+    assert report.read == report.mapped == 2  # each series' DTSTART, its only occurrence
+
+
+def test_day_filtered_rules_still_give_every_occurrence(make_ics):
+    leap_days = ("UID:leap\nDTSTART:20250101T090000Z\nDURATION:PT1H\nSUMMARY:[ENG-1] leap\n"
+                 "RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;COUNT=3")
+    weekdays = ("UID:wd\nDTSTART:20250106T090000Z\nDURATION:PT1H\nSUMMARY:[ENG-1] wd\n"
+                "RRULE:FREQ=WEEKLY;BYDAY=MO,WE,FR;BYMONTH=3;COUNT=9")
+    path = make_ics("filtered.ics", leap_days, weekdays)
+    starts = pd.to_datetime(read_ics(path, rules=_rules())["meetings"]["start"], utc=True)
+    calendar = icalendar.Calendar.from_ical(path.read_bytes())
+    expected = [o["DTSTART"].dt for o in recurring_ical_events.of(calendar).between(
+        dt.datetime(2024, 1, 1, tzinfo=dt.UTC), dt.datetime(2040, 1, 1, tzinfo=dt.UTC))]
+    assert sorted(starts) == sorted(pd.to_datetime(expected, utc=True))
+    assert len(expected) == 2 + 3 + 9  # both DTSTARTs (outside the filters) and the rules' starts
