@@ -55,3 +55,28 @@ def test_cli_prints_the_unknown_tzid(make_ics, import_ics):
     assert code == 0, err
     assert "note (unknown_tzid_read_in_UTC:Mars/Olympus_Mons): 1" in out
     assert len(pd.read_csv(bundle / "meetings.csv")) == 1
+
+
+def _folded(lines: list[str]) -> str:
+    """RFC 5545 text: CRLF line ends, lines longer than 75 octets folded."""
+    out = []
+    for line in lines:
+        out.append(line[:75])
+        out += [" " + line[i:i + 74] for i in range(75, len(line), 74)]
+    return "\r\n".join(out) + "\r\n"
+
+
+def test_tzid_that_breaks_the_zone_lookup_is_an_unknown_tzid_not_an_unreadable_file(tmp_path):
+    # zoneinfo raises OSError for a folder of its database ('America') or a name longer
+    # than a file name (folded over lines, as calendar tools write long lines).
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//t//EN",
+             "BEGIN:VEVENT", "UID:a", "DTSTART;TZID=America:20250106T090000",
+             "DURATION:PT1H", "SUMMARY:[ENG-1] folder", "END:VEVENT",
+             "BEGIN:VEVENT", "UID:b", f"DTSTART;TZID={'Z' * 300}:20250106T090000",
+             "DURATION:PT1H", "SUMMARY:[ENG-1] long", "END:VEVENT", "END:VCALENDAR"]
+    path = tmp_path / "broken-zones.ics"
+    path.write_text(_folded(lines), newline="")
+    report = read_ics(path, rules=parse_rules(PARIS_RULES)).report
+    assert report.read == report.mapped == 2
+    assert report.notes["unknown_tzid_read_in_Europe/Paris:America"] == 1
+    assert report.notes["unknown_tzid_read_in_Europe/Paris:" + "Z" * 37 + "..."] == 1

@@ -28,6 +28,7 @@ import contextlib
 import datetime as dt
 import gc
 import hashlib
+import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -40,6 +41,7 @@ import icalendar
 import pandas as pd
 import recurring_ical_events
 from dateutil import rrule as dateutil_rrule
+from icalendar.timezone import tzp
 
 from ._events import Event, EventMapper, Invitee, read_roster, stable_id
 from ._result import OPEN_ENDED_NOTE, AdapterError, AdapterResult, ImportReport
@@ -71,6 +73,10 @@ UNKNOWN_TZID_NOTE = "unknown_tzid_read_in_"
 #: characters of each shown: TZIDs are text from outsiders.
 MAX_TZIDS_NAMED = 20
 TZID_EXCERPT = 40
+#: What a TZID icalendar cannot even look up is renamed to (see :func:`_defuse_tzids`).
+_UNREADABLE_TZID = "X-EA-UNREADABLE-TZID-"
+_TZID_PARAMETER = re.compile(r'(;TZID=)("[^"\r\n]*"|[^;:\r\n]*)', re.IGNORECASE)
+_TZID_PROPERTY = re.compile(r"^(TZID:)([^\r\n]*)", re.IGNORECASE | re.MULTILINE)
 
 
 def read_ics(
@@ -171,7 +177,7 @@ def _collector_paused() -> Iterator[None]:
 def _parse_file(path: Path) -> list[icalendar.Component]:
     """The checked VCALENDARs of one file (a file may hold several)."""
     # UTF-8 is the only charset of RFC 5545: icalendar would replace other bytes silently.
-    data = read_text(path)
+    data = _defuse_tzids(read_text(path))
     try:
         components = icalendar.Calendar.from_ical(data, multiple=True)
     except Exception as exc:  # icalendar raises ValueError, KeyError, IndexError...
@@ -199,6 +205,41 @@ def _parse_file(path: Path) -> list[icalendar.Component]:
                     f"{path.name}: VEVENT #{number}: unreadable ({_first_line(exc)})"
                 ) from None
     return calendars
+
+
+def _defuse_tzids(text: str) -> str:
+    """The calendar text with every TZID that breaks icalendar's zone lookup renamed.
+
+    icalendar asks zoneinfo for every TZID a file names, and ``America`` (a
+    folder of the zone database) or a 300-character name raise OSError there:
+    one outside invitation would make the whole file unreadable. Such a TZID
+    (parameter and VTIMEZONE alike) becomes an unknown one, read and counted
+    like any unknown TZID under its own name (:func:`_unknown_tzid`).
+    """
+    if "TZID" not in text.upper():
+        return text
+    unfolded = re.sub(r"\r?\n[ \t]", "", text)  # a long TZID is folded over lines
+    names = {m.group(2).strip('"') for m in _TZID_PARAMETER.finditer(unfolded)}
+    broken = {name for name in names if _breaks_lookup(name)}
+    if not broken:
+        return text
+
+    def rename(match: re.Match) -> str:
+        name = match.group(2).strip('"')
+        if name not in broken:
+            return match.group(0)
+        return match.group(1) + _UNREADABLE_TZID + re.sub(r"[^A-Za-z0-9_+-]", "_", name[:41])
+
+    return _TZID_PROPERTY.sub(rename, _TZID_PARAMETER.sub(rename, unfolded))
+
+
+def _breaks_lookup(tzid: str) -> bool:
+    """Whether icalendar's own zone lookup raises for this TZID (rather than finding none)."""
+    try:
+        tzp.timezone(tzid)
+    except Exception:  # OSError from zoneinfo: a directory, a name too long
+        return True
+    return False
 
 
 def _check_event(file: str, number: int, event: icalendar.Component) -> None:
@@ -653,7 +694,7 @@ def _unknown_tzid(event: icalendar.Component) -> str | None:
         tzid = getattr(prop, "params", {}).get("TZID")
         value = getattr(prop, "dt", None)
         if tzid and isinstance(value, dt.datetime) and value.tzinfo is None:
-            return _excerpt(str(tzid), TZID_EXCERPT)
+            return _excerpt(str(tzid).removeprefix(_UNREADABLE_TZID), TZID_EXCERPT)
     return None
 
 
