@@ -12,14 +12,10 @@ and plain single events bypass it; each occurrence is joined back to its
 VEVENT, whose title and invitees are read once. ``test_ics_equivalence.py``
 checks that this gives what the straightforward expansion gives.
 
-Bounds: the expander asks dateutil for every start of a rule in the window as
-one list (ten million for ``FREQ=SECONDLY;COUNT=10000000``, 2.5 GB before a
-MemoryError). Each RRULE is therefore replaced, in the expander's series, by
-:class:`_FirstStarts`, which generates its starts lazily and never more than
-the series may still give (``max_occurrences_per_series``, shared
-``max_occurrences_per_import``); the series cut there are counted in the
-report. This reaches into recurring-ical-events' series objects (pinned in
-``requirements/constraints.txt``; ``test_hostile_inputs.py`` checks the cap).
+Bounds: every series goes through :func:`._recurrence.capped`, which cuts it
+at the caps of the rules (``max_occurrences_per_series``, and
+``max_occurrences_per_import`` shared by the files of one import) without ever
+generating more starts than that.
 """
 
 from __future__ import annotations
@@ -29,21 +25,19 @@ import datetime as dt
 import gc
 import hashlib
 import re
-from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
 import pandas as pd
 import recurring_ical_events
-from dateutil import rrule as dateutil_rrule
 from icalendar.timezone import tzp
 
 from ._events import Event, EventMapper, Invitee, read_roster, stable_id
+from ._recurrence import ExpansionCap, capped
 from ._result import OPEN_ENDED_NOTE, AdapterError, AdapterResult, ImportReport
 from ._rules import MappingRules
 from ._text import read_text
@@ -64,9 +58,6 @@ _SINGLE = ("UID", "DTSTART", "DTEND", "DURATION", "RECURRENCE-ID", "STATUS", "SU
            "ORGANIZER")
 _UTC = dt.UTC
 _FAR_FUTURE = dt.datetime(2200, 1, 1, tzinfo=_UTC)
-#: Report notes: RRULE series cut by the per-series cap / by the per-import cap.
-SERIES_CAP_NOTE = "recurring_series_cut_at_{}_occurrences"
-IMPORT_CAP_NOTE = "recurring_series_cut_by_import_cap_of_{}_occurrences"
 #: Report note prefix for times whose TZID is neither IANA, Windows nor a VTIMEZONE.
 UNKNOWN_TZID_NOTE = "unknown_tzid_read_in_"
 #: Distinct unknown TZIDs named in the report (the rest under one note) and
@@ -131,7 +122,7 @@ def read_ics(
     report = ImportReport("ics", "event occurrences")
     mapper = EventMapper(rules, read_roster(roster), report, engagement_ids=engagement_ids)
     floating = ZoneInfo(rules.timezone or "UTC")
-    cap = _ExpansionCap(rules.max_occurrences_per_series, rules.max_occurrences_per_import)
+    cap = ExpansionCap(rules.max_occurrences_per_series, rules.max_occurrences_per_import)
     cut: set[str] = set()
     with _collector_paused():
         calendars = [(path, _parse_file(path)) for path in paths]
@@ -216,8 +207,6 @@ def _defuse_tzids(text: str) -> str:
     (parameter and VTIMEZONE alike) becomes an unknown one, read and counted
     like any unknown TZID under its own name (:func:`_unknown_tzid`).
     """
-    if "TZID" not in text.upper():
-        return text
     unfolded = re.sub(r"\r?\n[ \t]", "", text)  # a long TZID is folded over lines
     names = {m.group(2).strip('"') for m in _TZID_PARAMETER.finditer(unfolded)}
     broken = {name for name in names if _breaks_lookup(name)}
@@ -331,7 +320,7 @@ def _events(
     window: tuple[dt.datetime, dt.datetime],
     report: ImportReport,
     floating: dt.tzinfo,
-    cap: _ExpansionCap,
+    cap: ExpansionCap,
 ) -> Iterator[Event]:
     """Every occurrence in ``window`` as an Event (all-day ones counted, not yielded).
 
@@ -384,7 +373,7 @@ def _occurrences(
     masters: list[icalendar.Component],
     uids: list[str],
     window: tuple[dt.datetime, dt.datetime],
-    cap: _ExpansionCap,
+    cap: ExpansionCap,
 ) -> Iterator[_Occurrence]:
     """The occurrences of the VEVENTs in ``window``, as recurring-ical-events gives them.
 
@@ -395,7 +384,7 @@ def _occurrences(
     override the expander chose). A plain event (see :func:`_is_plain`) does
     not need the expander: its one occurrence is its own times, kept when it
     starts before the window's end, exactly as the expander would. RRULE
-    series are cut at the caps of ``cap`` (see :func:`_capped`).
+    series are cut at the caps of ``cap`` (see :func:`._recurrence.capped`).
     """
     uid_counts = Counter(uids)
     # The expander first moves times to X-WR-TIMEZONE (Google): then all go through it.
@@ -412,7 +401,7 @@ def _occurrences(
         copies = (
             occurrence.as_component(query.keep_recurrence_attributes)
             for series in query.series
-            for occurrence in _capped(series, window, cap)
+            for occurrence in capped(series, window, cap)
         )
         for copy in copies:
             uid = str(copy["UID"])
@@ -435,120 +424,6 @@ def _occurrences(
         raise AdapterError(
             f"{file}: cannot expand recurring events ({type(exc).__name__}: {_first_line(exc)})"
         ) from None
-
-
-@dataclass
-class _ExpansionCap:
-    """How many occurrences RRULE series may still give, shared by one import's calendars."""
-
-    per_series: int
-    per_import: int
-    used: int = 0
-    cut_by_series_cap: int = 0
-    cut_by_import_cap: int = 0
-
-    def limit(self) -> int:
-        """Occurrences the next series may give."""
-        return min(self.per_series, self.per_import - self.used)
-
-    def notes(self) -> dict[str, int]:
-        """Report notes: series cut by each cap (none when nothing was cut)."""
-        notes = {
-            SERIES_CAP_NOTE.format(self.per_series): self.cut_by_series_cap,
-            IMPORT_CAP_NOTE.format(self.per_import): self.cut_by_import_cap,
-        }
-        return {note: count for note, count in notes.items() if count}
-
-
-def _capped(series, window: tuple[dt.datetime, dt.datetime], cap: _ExpansionCap) -> Iterator:
-    """A recurring-ical-events series' occurrences in ``window``, cut at the cap.
-
-    A series with an RRULE gives at most ``cap.limit()`` occurrences (its first
-    ones, in the expander's order); a series cut there is counted once in
-    ``cap``. Its RRULEs are replaced by :class:`_FirstStarts` so that no more
-    starts are ever generated than that: EXDATEs are allowed for (the starts
-    they remove are not occurrences), RDATEs and moved occurrences are in the
-    file already. Series without an RRULE (single events, RDATE lists) are
-    bounded by the file and never cut.
-    """
-    recurrence = series.recurrence
-    rules = recurrence.rrules[1:] if recurrence.has_core else []  # [0]: DTSTART and RDATEs
-    if not rules:
-        yield from series.between(*window)
-        return
-    limit = cap.limit()
-    starts = limit + 1 + len(recurrence.exdates)
-    recurrence.rrules[1:] = [_FirstStarts(rule, starts) for rule in rules]
-    given = 0
-    for occurrence in series.between(*window):
-        if given == limit:
-            if limit < cap.per_series:
-                cap.cut_by_import_cap += 1
-            else:
-                cap.cut_by_series_cap += 1
-            break
-        given += 1
-        yield occurrence
-    cap.used += given
-
-
-class _FirstStarts:
-    """A dateutil rule cut to its first ``count`` starts, generated only when asked for.
-
-    Stands in for the rule in the expander, which only calls
-    ``between(after, before, inc=True)`` and reads ``until``. dateutil's own
-    ``between`` builds the list of every start up to ``before``; this one
-    generates starts lazily up to the first one past ``before``, never more
-    than ``count`` in all, and answers every later call from them.
-    """
-
-    def __init__(self, rule, count: int) -> None:
-        self.until = rule.until
-        self._starts: list = []
-        self._source = iter(()) if _matches_no_day(rule) else islice(iter(rule), count)
-        self._exhausted = False
-
-    def between(self, after, before, inc: bool = False) -> list:
-        starts = self._starts
-        while not self._exhausted and (not starts or starts[-1] <= before):
-            start = next(self._source, None)
-            if start is None:
-                self._exhausted = True
-            else:
-                starts.append(start)
-        low = bisect_left(starts, after) if inc else bisect_right(starts, after)
-        high = bisect_right(starts, before) if inc else bisect_left(starts, before)
-        return starts[low:high]
-
-
-#: Day filters of a dateutil rule (``_original_rule`` keys).
-_DAY_FILTERS = ("bymonth", "bymonthday", "byyearday", "byweekno", "byweekday", "byeaster")
-
-
-def _matches_no_day(rule) -> bool:
-    """Whether a weekly-or-finer rule's day filters match no day of the calendar at all.
-
-    dateutil looks for the next start period by period up to the year 9999
-    before it gives up: 2.9 million days, about 10 s, for
-    ``FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30``. The Gregorian calendar repeats
-    every 400 years, weekdays included, so a yearly rule with the same day
-    filters that finds no day in the last 400 years finds none ever; that
-    takes a few hundredths of a second. (Yearly and monthly rules give up
-    after 8,000 years or 96,000 months, quickly enough.)
-    """
-    original = getattr(rule, "_original_rule", None)
-    if original is None or rule._freq < dateutil_rrule.WEEKLY:
-        return False
-    if not any(original.get(name) for name in _DAY_FILTERS):
-        return False
-    # BYDAY ordinals (1MO) mean nothing below MONTHLY: the probe uses the plain weekdays.
-    weekdays = original.get("byweekday")
-    plain = tuple(getattr(w, "weekday", w) for w in weekdays) if weekdays else None
-    probe = rule.replace(
-        freq=dateutil_rrule.YEARLY, interval=1, count=1, until=None, bysetpos=None,
-        byweekday=plain, dtstart=rule._dtstart.replace(year=dt.MAXYEAR - 400, month=1, day=1),
-    )
-    return next(iter(probe), None) is None
 
 
 def _is_plain(event: icalendar.Component) -> bool:
