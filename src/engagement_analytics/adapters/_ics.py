@@ -38,7 +38,7 @@ from icalendar.timezone import tzp
 
 from ._events import Event, EventMapper, Invitee, read_roster, stable_id
 from ._recurrence import ExpansionCap, capped
-from ._result import OPEN_ENDED_NOTE, AdapterError, AdapterResult, ImportReport
+from ._result import OPEN_ENDED_NOTE, AdapterError, AdapterResult, ImportReport, first_line
 from ._rules import MappingRules
 from ._text import read_text
 
@@ -172,7 +172,7 @@ def _parse_file(path: Path) -> list[icalendar.Component]:
     try:
         components = icalendar.Calendar.from_ical(data, multiple=True)
     except Exception as exc:  # icalendar raises ValueError, KeyError, IndexError...
-        raise AdapterError(f"{path.name}: not a readable iCalendar file ({_first_line(exc)})") from None
+        raise AdapterError(f"{path.name}: not a readable iCalendar file ({first_line(exc)})") from None
     calendars = [c for c in components if c.name == "VCALENDAR"]
     loose = [c for c in components if c.name == "VEVENT"]
     if loose:
@@ -193,7 +193,7 @@ def _parse_file(path: Path) -> list[icalendar.Component]:
                 raise
             except Exception as exc:  # a value no check above foresaw
                 raise AdapterError(
-                    f"{path.name}: VEVENT #{number}: unreadable ({_first_line(exc)})"
+                    f"{path.name}: VEVENT #{number}: unreadable ({first_line(exc)})"
                 ) from None
     return calendars
 
@@ -241,7 +241,7 @@ def _check_event(file: str, number: int, event: icalendar.Component) -> None:
     where = f"{file}: VEVENT #{number} (UID {str(event['UID'])[:60]})"
     for name, message in getattr(event, "errors", []):
         if name in _NEEDED:
-            raise AdapterError(f"{where}: {name} unreadable ({_first_line(message)})")
+            raise AdapterError(f"{where}: {name} unreadable ({first_line(message)})")
     for name in _SINGLE:
         if isinstance(event.get(name), list):
             raise AdapterError(f"{where}: {name} appears {len(event[name])} times")
@@ -350,7 +350,7 @@ def _events(
                 description.complete(event, report)
         except Exception as exc:  # a value the checks let through
             raise AdapterError(
-                f"{file}: VEVENT (UID {uid[:60]}): unreadable ({_first_line(exc)})"
+                f"{file}: VEVENT (UID {uid[:60]}): unreadable ({first_line(exc)})"
             ) from None
         if event is not None:
             yield event
@@ -422,7 +422,7 @@ def _occurrences(
                 yield from expanded.pop(uid)  # the whole series, where its UID first appears
     except Exception as exc:  # the expander's errors have no common base class
         raise AdapterError(
-            f"{file}: cannot expand recurring events ({type(exc).__name__}: {_first_line(exc)})"
+            f"{file}: cannot expand recurring events ({type(exc).__name__}: {first_line(exc)})"
         ) from None
 
 
@@ -631,8 +631,3 @@ def _utc(value: dt.date) -> dt.datetime:
     if value.tzinfo is None:
         return value.replace(tzinfo=_UTC)
     return value.astimezone(_UTC)
-
-
-def _first_line(exc: object) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0][:200] if text else type(exc).__name__

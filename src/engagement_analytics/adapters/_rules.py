@@ -23,7 +23,7 @@ import re2
 import yaml
 
 from .._contract import CLIENT_ROLES, MEETING_KINDS, TABLES
-from ._result import AdapterError
+from ._result import AdapterError, first_line
 from ._text import read_text
 
 __all__ = ["EngagementRule", "MappingRules", "load_rules", "parse_rules"]
@@ -263,12 +263,7 @@ class _RulesLoader(yaml.SafeLoader):
         try:
             return super().construct_object(node, deep)
         except (ValueError, OverflowError) as exc:
-            raise _Refused(node.start_mark, f"unreadable value ({_first_line(exc)})") from None
-
-
-def _first_line(exc: Exception) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0][:200] if text else type(exc).__name__
+            raise _Refused(node.start_mark, f"unreadable value ({first_line(exc)})") from None
 
 
 def parse_rules(data: object, *, source: str = "<rules>") -> MappingRules:
@@ -440,10 +435,9 @@ def _compile_title_regex(pattern: str, where: str, fail) -> Any:
         why = exc.args[0] if exc.args else "not RE2 syntax"
         why = why.decode("utf-8", "replace") if isinstance(why, bytes) else str(why)
         excerpt = pattern if len(pattern) <= 60 else pattern[:57] + "..."
-        raise fail(
-            where,
-            f"invalid regex {excerpt!r} (RE2: {why}; RE2 has no backreferences or lookaround)",
-        ) from None
+        hint = (f"compiled, a pattern must fit in {PATTERN_MAX_MEM >> 20} MiB" if "too large" in why
+                else "RE2 has no backreferences or lookaround")
+        raise fail(where, f"invalid regex {excerpt!r} (RE2: {why}; {hint})") from None
 
 
 def _meeting_kinds(value: object, fail) -> tuple[tuple[str, str], ...]:
