@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from engagement_analytics.adapters import parse_rules
+from engagement_analytics.cli import main
 
 RULES = {
     "vendor_domains": ["vendor.example"],
@@ -23,6 +24,33 @@ RULES = {
 @pytest.fixture
 def rules():
     return parse_rules(RULES, source="test-rules")
+
+
+#: A rules file for the CLI: engagement ids in brackets, and ENG-1 to write.
+CLI_RULES = (
+    "engagement_rules:\n  - title_regex: '\\[(ENG-\\d+)\\]'\n"
+    "engagements:\n  - {engagement_id: ENG-1, client: Acme, start_date: 2025-01-01,"
+    " planned_end_date: 2025-12-31, sold_effort_days: 10}\n"
+)
+
+
+@pytest.fixture
+def import_ics(tmp_path, capsys):
+    """``import_ics(path, extra_rules="")`` runs ``import ics`` into a new bundle.
+
+    Returns the exit code (0 for success), stdout, stderr and the bundle folder.
+    """
+
+    def run(path: Path, extra_rules: str = "") -> tuple[int, str, str, Path]:
+        rules = tmp_path / "cli-rules.yaml"
+        rules.write_text(CLI_RULES + extra_rules)
+        out = tmp_path / "cli-bundle"
+        with pytest.raises(SystemExit) as caught:
+            main(["import", "ics", str(path), "--rules", str(rules), "--out", str(out)])
+        printed = capsys.readouterr()
+        return caught.value.code or 0, printed.out, printed.err, out
+
+    return run
 
 
 @pytest.fixture

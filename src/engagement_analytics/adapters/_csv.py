@@ -9,22 +9,15 @@ from pathlib import Path
 import pandas as pd
 
 from ._result import AdapterError
+from ._text import read_text
 
 __all__ = ["ColumnFinder", "csv_from_text", "read_text_csv"]
 
 
 def read_text_csv(path: str | Path) -> pd.DataFrame:
-    """A CSV file as strings ('' for empty cells), or a one-line AdapterError."""
+    """A UTF-8 CSV file as strings ('' for empty cells), or a one-line AdapterError."""
     path = Path(path)
-    try:
-        # Bytes, not read_text: its newline translation would turn a carriage
-        # return inside a quoted cell into a line feed (and rewrite it so on append).
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise AdapterError(f"{path.name}: file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AdapterError(f"{path.name}: cannot read the file as UTF-8 text ({exc})") from None
-    return csv_from_text(text, path.name)
+    return csv_from_text(read_text(path), path.name)
 
 
 def csv_from_text(text: str, file: str) -> pd.DataFrame:

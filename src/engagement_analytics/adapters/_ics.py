@@ -11,6 +11,11 @@ component per occurrence, so it only sees small timing copies of the VEVENTs
 and plain single events bypass it; each occurrence is joined back to its
 VEVENT, whose title and invitees are read once. ``test_ics_equivalence.py``
 checks that this gives what the straightforward expansion gives.
+
+Bounds: every series goes through :func:`._recurrence.capped`, which cuts it
+at the caps of the rules (``max_occurrences_per_series``, and
+``max_occurrences_per_import`` shared by the files of one import) without ever
+generating more starts than that.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import contextlib
 import datetime as dt
 import gc
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -28,10 +34,13 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pandas as pd
 import recurring_ical_events
+from icalendar.timezone import tzp
 
 from ._events import Event, EventMapper, Invitee, read_roster, stable_id
-from ._result import OPEN_ENDED_NOTE, AdapterError, AdapterResult, ImportReport
+from ._recurrence import ExpansionCap, capped
+from ._result import OPEN_ENDED_NOTE, AdapterError, AdapterResult, ImportReport, first_line
 from ._rules import MappingRules
+from ._text import read_text
 
 __all__ = ["read_ics"]
 
@@ -49,6 +58,16 @@ _SINGLE = ("UID", "DTSTART", "DTEND", "DURATION", "RECURRENCE-ID", "STATUS", "SU
            "ORGANIZER")
 _UTC = dt.UTC
 _FAR_FUTURE = dt.datetime(2200, 1, 1, tzinfo=_UTC)
+#: Report note prefix for times whose TZID is neither IANA, Windows nor a VTIMEZONE.
+UNKNOWN_TZID_NOTE = "unknown_tzid_read_in_"
+#: Distinct unknown TZIDs named in the report (the rest under one note) and
+#: characters of each shown: TZIDs are text from outsiders.
+MAX_TZIDS_NAMED = 20
+TZID_EXCERPT = 40
+#: What a TZID icalendar cannot even look up is renamed to (see :func:`_defuse_tzids`).
+_UNREADABLE_TZID = "X-EA-UNREADABLE-TZID-"
+_TZID_PARAMETER = re.compile(r'(;TZID=)("[^"\r\n]*"|[^;:\r\n]*)', re.IGNORECASE)
+_TZID_PROPERTY = re.compile(r"^(TZID:)([^\r\n]*)", re.IGNORECASE | re.MULTILINE)
 
 
 def read_ics(
@@ -74,7 +93,13 @@ def read_ics(
         end (COUNT or UNTIL) are expanded to it, open-ended series up to the
         latest DTSTART written in the files, so they never run into the future;
         the series cut there are counted in the report's notes
-        (``open_ended_series_cut_at_<date>``: number of series).
+        (``open_ended_series_cut_at_<date>``: number of series). Either way
+        an RRULE series gives at most ``rules.max_occurrences_per_series``
+        occurrences and all of them together at most
+        ``rules.max_occurrences_per_import`` (notes
+        ``recurring_series_cut_at_<n>_occurrences`` and
+        ``recurring_series_cut_by_import_cap_of_<n>_occurrences``: number of
+        series; occurrences never expanded are not read).
     roster : path or DataFrame, optional
         A stakeholders CSV giving people their side and role.
     engagement_ids : iterable of str, optional
@@ -97,6 +122,7 @@ def read_ics(
     report = ImportReport("ics", "event occurrences")
     mapper = EventMapper(rules, read_roster(roster), report, engagement_ids=engagement_ids)
     floating = ZoneInfo(rules.timezone or "UTC")
+    cap = ExpansionCap(rules.max_occurrences_per_series, rules.max_occurrences_per_import)
     cut: set[str] = set()
     with _collector_paused():
         calendars = [(path, _parse_file(path)) for path in paths]
@@ -112,8 +138,9 @@ def read_ics(
                     open_series, bounded = _split(calendar, open_ended)
                     parts = [(open_series, horizon), (bounded, _FAR_FUTURE)]
                 for part, end in parts:
-                    for event in _events(path.name, part, (first, end), report, floating):
+                    for event in _events(path.name, part, (first, end), report, floating, cap):
                         mapper.add(event)
+    report.notes.update(cap.notes())
     if cut:
         # Their occurrences after the horizon are never read: say so rather than drop them.
         last_day = (horizon - dt.timedelta(seconds=1)).date().isoformat()
@@ -140,14 +167,12 @@ def _collector_paused() -> Iterator[None]:
 
 def _parse_file(path: Path) -> list[icalendar.Component]:
     """The checked VCALENDARs of one file (a file may hold several)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise AdapterError(f"{path.name}: cannot read the file ({exc.strerror})") from None
+    # UTF-8 is the only charset of RFC 5545: icalendar would replace other bytes silently.
+    data = _defuse_tzids(read_text(path))
     try:
         components = icalendar.Calendar.from_ical(data, multiple=True)
     except Exception as exc:  # icalendar raises ValueError, KeyError, IndexError...
-        raise AdapterError(f"{path.name}: not a readable iCalendar file ({_first_line(exc)})") from None
+        raise AdapterError(f"{path.name}: not a readable iCalendar file ({first_line(exc)})") from None
     calendars = [c for c in components if c.name == "VCALENDAR"]
     loose = [c for c in components if c.name == "VEVENT"]
     if loose:
@@ -168,9 +193,42 @@ def _parse_file(path: Path) -> list[icalendar.Component]:
                 raise
             except Exception as exc:  # a value no check above foresaw
                 raise AdapterError(
-                    f"{path.name}: VEVENT #{number}: unreadable ({_first_line(exc)})"
+                    f"{path.name}: VEVENT #{number}: unreadable ({first_line(exc)})"
                 ) from None
     return calendars
+
+
+def _defuse_tzids(text: str) -> str:
+    """The calendar text with every TZID that breaks icalendar's zone lookup renamed.
+
+    icalendar asks zoneinfo for every TZID a file names, and ``America`` (a
+    folder of the zone database) or a 300-character name raise OSError there:
+    one outside invitation would make the whole file unreadable. Such a TZID
+    (parameter and VTIMEZONE alike) becomes an unknown one, read and counted
+    like any unknown TZID under its own name (:func:`_unknown_tzid`).
+    """
+    unfolded = re.sub(r"\r?\n[ \t]", "", text)  # a long TZID is folded over lines
+    names = {m.group(2).strip('"') for m in _TZID_PARAMETER.finditer(unfolded)}
+    broken = {name for name in names if _breaks_lookup(name)}
+    if not broken:
+        return text
+
+    def rename(match: re.Match) -> str:
+        name = match.group(2).strip('"')
+        if name not in broken:
+            return match.group(0)
+        return match.group(1) + _UNREADABLE_TZID + re.sub(r"[^A-Za-z0-9_+-]", "_", name[:41])
+
+    return _TZID_PROPERTY.sub(rename, _TZID_PARAMETER.sub(rename, unfolded))
+
+
+def _breaks_lookup(tzid: str) -> bool:
+    """Whether icalendar's own zone lookup raises for this TZID (rather than finding none)."""
+    try:
+        tzp.timezone(tzid)
+    except Exception:  # OSError from zoneinfo: a directory, a name too long
+        return True
+    return False
 
 
 def _check_event(file: str, number: int, event: icalendar.Component) -> None:
@@ -183,7 +241,7 @@ def _check_event(file: str, number: int, event: icalendar.Component) -> None:
     where = f"{file}: VEVENT #{number} (UID {str(event['UID'])[:60]})"
     for name, message in getattr(event, "errors", []):
         if name in _NEEDED:
-            raise AdapterError(f"{where}: {name} unreadable ({_first_line(message)})")
+            raise AdapterError(f"{where}: {name} unreadable ({first_line(message)})")
     for name in _SINGLE:
         if isinstance(event.get(name), list):
             raise AdapterError(f"{where}: {name} appears {len(event[name])} times")
@@ -262,6 +320,7 @@ def _events(
     window: tuple[dt.datetime, dt.datetime],
     report: ImportReport,
     floating: dt.tzinfo,
+    cap: ExpansionCap,
 ) -> Iterator[Event]:
     """Every occurrence in ``window`` as an Event (all-day ones counted, not yielded).
 
@@ -279,17 +338,19 @@ def _events(
             report.read += 1
             report.skip("after_until")
     described: dict[int, _Description] = {}
-    for index, uid, start, end, recurrence_id in _occurrences(file, calendar, masters, uids, window):
+    occurrences = _occurrences(file, calendar, masters, uids, window, cap)
+    for index, uid, start, end, recurrence_id in occurrences:
         try:
+            if index not in described:
+                described[index] = _Description.of(masters[index])
+            description = described[index]
             event = _event(file, uid, start, end, recurrence_id if uid in recurring else None,
-                           report, floating)
+                           report, floating, description.unknown_tzid)
             if event is not None:
-                if index not in described:
-                    described[index] = _Description.of(masters[index])
-                described[index].complete(event, report)
+                description.complete(event, report)
         except Exception as exc:  # a value the checks let through
             raise AdapterError(
-                f"{file}: VEVENT (UID {uid[:60]}): unreadable ({_first_line(exc)})"
+                f"{file}: VEVENT (UID {uid[:60]}): unreadable ({first_line(exc)})"
             ) from None
         if event is not None:
             yield event
@@ -312,6 +373,7 @@ def _occurrences(
     masters: list[icalendar.Component],
     uids: list[str],
     window: tuple[dt.datetime, dt.datetime],
+    cap: ExpansionCap,
 ) -> Iterator[_Occurrence]:
     """The occurrences of the VEVENTs in ``window``, as recurring-ical-events gives them.
 
@@ -321,7 +383,8 @@ def _occurrences(
     the VEVENT it was copied from (the series' master, or the RECURRENCE-ID
     override the expander chose). A plain event (see :func:`_is_plain`) does
     not need the expander: its one occurrence is its own times, kept when it
-    starts before the window's end, exactly as the expander would.
+    starts before the window's end, exactly as the expander would. RRULE
+    series are cut at the caps of ``cap`` (see :func:`._recurrence.capped`).
     """
     uid_counts = Counter(uids)
     # The expander first moves times to X-WR-TIMEZONE (Google): then all go through it.
@@ -333,7 +396,14 @@ def _occurrences(
     try:
         timing = _timing_calendar(calendar, [i for i, p in enumerate(plain) if not p], masters)
         expanded: dict[str, list[_Occurrence]] = {}
-        for copy in recurring_ical_events.of(timing).between(*window):
+        query = recurring_ical_events.of(timing)
+        # What query.between(*window) does, series by series, each one capped.
+        copies = (
+            occurrence.as_component(query.keep_recurrence_attributes)
+            for series in query.series
+            for occurrence in capped(series, window, cap)
+        )
+        for copy in copies:
             uid = str(copy["UID"])
             end, recurrence_id = copy.get("DTEND"), copy.get("RECURRENCE-ID")
             expanded.setdefault(uid, []).append((
@@ -352,7 +422,7 @@ def _occurrences(
                 yield from expanded.pop(uid)  # the whole series, where its UID first appears
     except Exception as exc:  # the expander's errors have no common base class
         raise AdapterError(
-            f"{file}: cannot expand recurring events ({type(exc).__name__}: {_first_line(exc)})"
+            f"{file}: cannot expand recurring events ({type(exc).__name__}: {first_line(exc)})"
         ) from None
 
 
@@ -414,6 +484,7 @@ class _Description:
     invitees: list[Invitee]
     cancelled: bool
     notes: Counter
+    unknown_tzid: str | None
 
     @classmethod
     def of(cls, event: icalendar.Component) -> _Description:
@@ -427,6 +498,7 @@ class _Description:
             invitees=list(_invitees(event, notes)),
             cancelled=str(event.get("STATUS", "")).upper() == "CANCELLED",
             notes=notes,
+            unknown_tzid=_unknown_tzid(event),
         )
 
     def complete(self, event: Event, report: ImportReport) -> None:
@@ -448,19 +520,25 @@ def _event(
     recurrence_id: dt.date | None,
     report: ImportReport,
     floating: dt.tzinfo,
+    unknown_tzid: str | None = None,
 ) -> Event | None:
     """One occurrence's time and id as an Event, or None (counted) for an all-day one.
 
     ``recurrence_id`` is the original occurrence time of a recurring series'
     occurrence (None for a single event). Floating times are wall-clock times
-    in ``floating`` (the rules' time zone), like the CSV adapters' times.
+    in ``floating`` (the rules' time zone), like the CSV adapters' times; so
+    are times whose TZID nobody knows (``unknown_tzid``, counted by name).
     """
     if not isinstance(start, dt.datetime):
         report.read += 1
         report.skip("all_day")
         return None
-    if start.tzinfo is None:
+    if unknown_tzid is not None:
+        # Read as floating, unless X-WR-TIMEZONE already placed it in a zone.
+        _note_unknown_tzid(report, start.tzinfo or floating, unknown_tzid)
+    elif start.tzinfo is None:
         report.notes[f"floating_time_read_in_{floating}"] += 1
+    if start.tzinfo is None:
         start = start.replace(tzinfo=floating)
     if isinstance(end, dt.datetime) and end.tzinfo is None:
         end = end.replace(tzinfo=floating)
@@ -478,6 +556,37 @@ def _event(
         file=file,
         uid=uid,
     )
+
+
+def _unknown_tzid(event: icalendar.Component) -> str | None:
+    """The TZID of DTSTART or DTEND that icalendar could not resolve (an excerpt), or None.
+
+    icalendar knows IANA and Windows names and the file's VTIMEZONEs; for any
+    other TZID it returns a floating time, which would pass for one silently.
+    """
+    for name in ("DTSTART", "DTEND"):
+        prop = event.get(name)
+        tzid = getattr(prop, "params", {}).get("TZID")
+        value = getattr(prop, "dt", None)
+        if tzid and isinstance(value, dt.datetime) and value.tzinfo is None:
+            return _excerpt(str(tzid).removeprefix(_UNREADABLE_TZID), TZID_EXCERPT)
+    return None
+
+
+def _note_unknown_tzid(report: ImportReport, zone: dt.tzinfo, tzid: str) -> None:
+    """Count an occurrence read in ``zone`` for an unknown TZID, naming a bounded few."""
+    note = f"{UNKNOWN_TZID_NOTE}{zone}:{tzid}"
+    if note not in report.notes:
+        named = sum(1 for n in report.notes if n.startswith(UNKNOWN_TZID_NOTE))
+        if named >= MAX_TZIDS_NAMED:
+            note = f"{UNKNOWN_TZID_NOTE}{zone}:(other TZIDs)"
+    report.notes[note] += 1
+
+
+def _excerpt(text: str, limit: int) -> str:
+    """At most ``limit`` printable characters of outside text (others shown as '?')."""
+    text = "".join(c if c.isprintable() else "?" for c in text[: limit + 1])
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _invitees(event: icalendar.Component, notes: Counter) -> Iterator[Invitee]:
@@ -522,8 +631,3 @@ def _utc(value: dt.date) -> dt.datetime:
     if value.tzinfo is None:
         return value.replace(tzinfo=_UTC)
     return value.astimezone(_UTC)
-
-
-def _first_line(exc: object) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0][:200] if text else type(exc).__name__

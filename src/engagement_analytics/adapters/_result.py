@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-__all__ = ["AdapterError", "AdapterResult", "ImportReport"]
+__all__ = ["AdapterError", "AdapterResult", "ImportReport", "first_line"]
 
 #: Characters of a title kept in the list of unmatched events.
 TITLE_EXCERPT = 40
@@ -18,6 +18,12 @@ OPEN_ENDED_NOTE = "open_ended_series_cut_at_"
 
 class AdapterError(Exception):
     """An export the adapter cannot read: one line naming the file and the place."""
+
+
+def first_line(exc: object) -> str:
+    """The first line of an exception's text (200 characters at most), for an AdapterError."""
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__
 
 
 @dataclass

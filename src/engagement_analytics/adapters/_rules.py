@@ -4,21 +4,28 @@ Calendars and CRMs know nothing about engagements or stakeholder roles. A small
 YAML file written by the practice lead says how to find them. The format is
 documented in ``docs/adapters.md``; this module parses and checks it, and holds
 the matching logic every adapter shares.
+
+Titles come from outsiders (anyone can invite you to a meeting called
+``aaaa...a!``), so title rules are RE2 regexes, matched in linear time, never
+by a backtracking engine; and the rules file itself is read as plain YAML
+without anchors or aliases, so a few hundred bytes cannot expand to gigabytes.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
+import re2
 import yaml
 
 from .._contract import CLIENT_ROLES, MEETING_KINDS, TABLES
 from ._log_rules import LOG_SECTIONS, JiraRules, RaidRules, parse_jira, parse_raid
-from ._result import AdapterError
+from ._result import AdapterError, first_line
+from ._text import read_text
 
 __all__ = ["EngagementRule", "MappingRules", "load_rules", "parse_rules"]
 
@@ -56,10 +63,26 @@ _TOP_LEVEL_KEYS = {
     "zoom",
     "salesforce",
     *LOG_SECTIONS,
+    "ics",
 }
 #: Rule kinds matching a label exactly (case-insensitive): a chat channel, a project.
 LABEL_RULE_KINDS = ("channel", "project")
 _RULE_KINDS = ("title_regex", "category", "attendee_domain", *LABEL_RULE_KINDS)
+
+#: A rules file is a few kilobytes; anything larger than this is refused unread.
+MAX_RULES_BYTES = 1_048_576
+#: Deepest nesting of YAML collections in a rules file (it needs four).
+MAX_RULES_DEPTH = 20
+#: Most ``engagement_rules`` items (each title is tried against every rule).
+MAX_ENGAGEMENT_RULES = 1_000
+#: Longest ``title_regex`` pattern, in characters.
+MAX_PATTERN_LENGTH = 1_000
+#: RE2 memory budget of one compiled ``title_regex`` (larger programs are refused).
+PATTERN_MAX_MEM = 1 << 20
+#: Default caps on recurring-event expansion (``ics.max_occurrences_per_series``
+#: and ``ics.max_occurrences_per_import`` in the rules file).
+MAX_OCCURRENCES_PER_SERIES = 10_000
+MAX_OCCURRENCES_PER_IMPORT = 200_000
 
 
 @dataclass(frozen=True)
@@ -70,13 +93,14 @@ class EngagementRule:
     (a chat channel's name or id) or ``project`` (a Jira project key or name, a
     RAID log's project column); ``pattern`` the regex, category, e-mail domain,
     channel or project; ``engagement`` the
-    engagement id it leads to (None for a regex whose first group is the id).
+    engagement id it leads to (None for a regex whose first group is the id);
+    ``regex`` the compiled RE2 regex of a ``title_regex`` rule.
     """
 
     kind: str
     pattern: str
     engagement: str | None
-    regex: re.Pattern[str] | None = None
+    regex: Any = None
 
     def match(
         self,
@@ -98,7 +122,8 @@ class EngagementRule:
                 return None
             if self.engagement is not None:
                 return self.engagement
-            return found.group(1).strip() or None
+            # An optional group that took no part in the match gives no id.
+            return (found.group(1) or "").strip() or None
         if self.kind == "category":
             wanted = self.pattern.casefold()
             return self.engagement if any(c.casefold() == wanted for c in categories) else None
@@ -124,6 +149,8 @@ class MappingRules:
         IANA zone of wall-clock times in CSV exports that carry no offset.
     date_format : str
         ``strptime`` format of dates in CSV exports (Outlook, Salesforce reports).
+    max_occurrences_per_series, max_occurrences_per_import : int
+        Caps on the occurrences recurring iCalendar events expand to.
     """
 
     vendor_domains: tuple[str, ...] = ()
@@ -144,6 +171,8 @@ class MappingRules:
     salesforce_default_role: str = "other"
     jira: JiraRules = field(default_factory=JiraRules)
     raid: RaidRules | None = None
+    max_occurrences_per_series: int = MAX_OCCURRENCES_PER_SERIES
+    max_occurrences_per_import: int = MAX_OCCURRENCES_PER_IMPORT
     source: str = "<rules>"
 
     def engagement_for(
@@ -207,21 +236,70 @@ def load_rules(path: str | Path) -> MappingRules:
     Raises
     ------
     AdapterError
-        When the file is missing, is not YAML, or breaks the format; the
-        message names the file and the offending key.
+        When the file is missing, not UTF-8 text, larger than
+        ``MAX_RULES_BYTES``, not YAML, uses YAML anchors or aliases, nests
+        deeper than ``MAX_RULES_DEPTH`` or breaks the format; the message
+        names the file and the offending line or key.
     """
     path = Path(path)
+    text = read_text(path, max_bytes=MAX_RULES_BYTES, what="rules file")
+    loader = _RulesLoader(text)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise AdapterError(f"{path.name}: cannot read the rules file ({exc.strerror})") from None
-    try:
-        data = yaml.safe_load(text)
+        data = loader.get_single_data()
+    except _Refused as exc:
+        raise AdapterError(f"{path.name}, line {exc.line}: {exc.why}") from None
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         line = f", line {where.line + 1}" if where is not None else ""
         raise AdapterError(f"{path.name}{line}: not valid YAML") from None
+    finally:
+        loader.dispose()
     return parse_rules({} if data is None else data, source=path.name)
+
+
+class _Refused(Exception):
+    """A rules file construct refused before it is built (line from 1)."""
+
+    def __init__(self, mark: yaml.Mark, why: str) -> None:
+        super().__init__(why)
+        self.line, self.why = mark.line + 1, why
+
+
+class _RulesLoader(yaml.SafeLoader):
+    """SafeLoader without anchors or aliases, bounded nesting, and located value errors.
+
+    An alias is refused as soon as it is composed, before any expansion
+    (nine nested aliases of nine items make 387 million of them); anchors are
+    refused too, having no other use. Values the YAML resolver accepts but
+    Python cannot build (``2025-13-45``, an integer of 5,000 digits) fail on
+    their line instead of with a traceback.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
+            raise _Refused(
+                event.start_mark,
+                f"YAML anchors and aliases (&{event.anchor[:40]}, *{event.anchor[:40]}) are not "
+                "allowed in a rules file; write the value out",
+            )
+        self._depth += 1
+        if self._depth > MAX_RULES_DEPTH:
+            raise _Refused(event.start_mark, f"nested deeper than {MAX_RULES_DEPTH} levels")
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as exc:
+            raise _Refused(node.start_mark, f"unreadable value ({first_line(exc)})") from None
 
 
 def parse_rules(data: object, *, source: str = "<rules>") -> MappingRules:
@@ -252,15 +330,18 @@ def parse_rules(data: object, *, source: str = "<rules>") -> MappingRules:
     vendor_domains = tuple(
         d.lstrip("@").casefold() for d in _str_list(data, "vendor_domains", fail)
     )
+    rule_items = _list(data, "engagement_rules", fail)
+    if len(rule_items) > MAX_ENGAGEMENT_RULES:
+        raise fail("engagement_rules", f"{len(rule_items)} rules; at most {MAX_ENGAGEMENT_RULES:,}")
     rules = tuple(
-        _engagement_rule(i, item, fail)
-        for i, item in enumerate(_list(data, "engagement_rules", fail), start=1)
+        _engagement_rule(i, item, fail) for i, item in enumerate(rule_items, start=1)
     )
     kinds = _meeting_kinds(data.get("meeting_kinds") or {}, fail)
     default_kind = str(data.get("default_kind", "other"))
     if default_kind not in MEETING_KINDS:
         raise fail("default_kind", f"{default_kind!r} is not a meeting kind")
     zoom = _section(data, "zoom", {"tolerance_minutes"}, fail)
+    ics = _section(data, "ics", {"max_occurrences_per_series", "max_occurrences_per_import"}, fail)
     salesforce = _section(
         data, "salesforce", {"opportunity_fields", "won_stages", "roles", "default_role"}, fail
     )
@@ -285,6 +366,12 @@ def parse_rules(data: object, *, source: str = "<rules>") -> MappingRules:
         ),
         jira=parse_jira(data.get("jira"), fail),
         raid=parse_raid(data.get("raid"), fail),
+        max_occurrences_per_series=_count(
+            ics, "max_occurrences_per_series", MAX_OCCURRENCES_PER_SERIES, fail
+        ),
+        max_occurrences_per_import=_count(
+            ics, "max_occurrences_per_import", MAX_OCCURRENCES_PER_IMPORT, fail
+        ),
         source=source,
     )
 
@@ -321,6 +408,13 @@ def _number(value: object, where: str, fail) -> float:
     return float(value)
 
 
+def _count(section: Mapping, key: str, default: int, fail) -> int:
+    value = section.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise fail(f"ics.{key}", f"{value!r} is not a whole number >= 1")
+    return value
+
+
 def _check_timezone(name: str, fail) -> None:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -348,10 +442,7 @@ def _engagement_rule(index: int, item: object, fail) -> EngagementRule:
     engagement = None if engagement is None else str(engagement).strip()
     regex = None
     if kind == "title_regex":
-        try:
-            regex = re.compile(pattern, re.IGNORECASE)
-        except re.error as exc:
-            raise fail(f"{where}.title_regex", f"invalid regex {pattern!r} ({exc})") from None
+        regex = _compile_title_regex(pattern, f"{where}.title_regex", fail)
         if engagement is None and regex.groups < 1:
             raise fail(
                 f"{where}.title_regex",
@@ -364,6 +455,29 @@ def _engagement_rule(index: int, item: object, fail) -> EngagementRule:
     if kind == "channel":
         pattern = pattern.lstrip("#")  # '#falcon' as Slack shows it: the export says 'falcon'
     return EngagementRule(kind, pattern, engagement or None, regex)
+
+
+def _compile_title_regex(pattern: str, where: str, fail) -> Any:
+    """The pattern compiled by RE2 (linear-time matching), case-insensitive.
+
+    Python-only syntax (backreferences, lookaround, ``\\Z``) is refused here,
+    at rule load, rather than accepted by a backtracking engine.
+    """
+    if len(pattern) > MAX_PATTERN_LENGTH:
+        raise fail(where, f"pattern of {len(pattern):,} characters; at most {MAX_PATTERN_LENGTH:,}")
+    options = re2.Options()
+    options.case_sensitive = False
+    options.max_mem = PATTERN_MAX_MEM
+    options.log_errors = False  # RE2 would also print the error to stderr
+    try:
+        return re2.compile(pattern, options)
+    except re2.error as exc:
+        why = exc.args[0] if exc.args else "not RE2 syntax"
+        why = why.decode("utf-8", "replace") if isinstance(why, bytes) else str(why)
+        excerpt = pattern if len(pattern) <= 60 else pattern[:57] + "..."
+        hint = (f"compiled, a pattern must fit in {PATTERN_MAX_MEM >> 20} MiB" if "too large" in why
+                else "RE2 has no backreferences or lookaround")
+        raise fail(where, f"invalid regex {excerpt!r} (RE2: {why}; {hint})") from None
 
 
 def _meeting_kinds(value: object, fail) -> tuple[tuple[str, str], ...]:

@@ -30,6 +30,7 @@ from ._events import (
 )
 from ._result import AdapterError, AdapterResult, ImportReport
 from ._rules import MappingRules
+from ._text import read_text
 
 __all__ = ["read_zoom"]
 
@@ -141,11 +142,7 @@ def read_zoom(
 
 def _read_report(path: Path, rules: MappingRules) -> tuple[dict, pd.DataFrame]:
     """The meeting block (may be empty) and the participant table of one report."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise AdapterError(f"{path.name}: cannot read the file ({exc.strerror})") from None
-    lines = text.splitlines()
+    lines = read_text(path).splitlines()
     starts = [i for i, line in enumerate(lines) if line.casefold().startswith("name")]
     if not starts:
         raise AdapterError(f"{path.name}: no participant table (header 'Name (Original Name)')")
