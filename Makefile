@@ -48,8 +48,8 @@ lint: install ## ruff over the package, tests and benchmarks
 notebooks: install ## Re-execute the committed notebooks on data/sample (refreshes their outputs)
 	$(BIN)/python notebooks/execute.py
 
-lab: install ## Open JupyterLab on the notebooks (package importable)
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+lab: install ## JupyterLab at notebooks/00_start_here.ipynb (BUNDLE=path: every notebook reads it)
+	$(BIN)/python notebooks/lab.py $(if $(BUNDLE),--bundle '$(BUNDLE)') $(if $(LAB_ARGS),-- $(LAB_ARGS))
 
 sample: install ## Regenerate the committed sample bundle (byte-for-byte)
 	$(BIN)/engagement-analytics sample --out data/sample --n 300 --seed 7

@@ -5,9 +5,7 @@ Run with ``pytest -m browser tests/report``.
 """
 
 import csv
-import os
 import re
-import shutil
 from pathlib import Path
 
 import nbformat
@@ -18,26 +16,7 @@ from engagement_analytics.report._html import render_notebook
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium")  # Debian's package (make browser); else Playwright's own
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        executable = CHROMIUM or playwright.chromium.executable_path
-        if not Path(executable).exists():
-            message = "no headless Chromium: run `make browser`"
-            if os.environ.get("CI"):
-                pytest.fail(message)
-            pytest.skip(message)
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="session")

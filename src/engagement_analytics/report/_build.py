@@ -24,8 +24,9 @@ from ._html import (
 
 __all__ = ["ReportResult", "SectionResult", "build_report", "default_notebooks_dir"]
 
-#: Report notebooks are the numbered ones: ``01_data.ipynb`` ... ``07_portfolio.ipynb``.
-NOTEBOOK_PATTERN = re.compile(r"^(\d{2})_(\w+)\.ipynb$")
+#: Report notebooks are the numbered ones: ``01_data.ipynb`` ... ``07_portfolio.ipynb``;
+#: ``00_start_here.ipynb``, JupyterLab's landing page in the repository's notebooks/, is not one.
+NOTEBOOK_PATTERN = re.compile(r"^(?!00_)(\d{2})_(\w+)\.ipynb$")
 #: The notebook whose ``findings`` cell feeds the summary on the index page.
 FINDINGS_NOTEBOOK = "06_drivers.ipynb"
 #: The files of a report folder: pages, index, and what a file browser adds.

@@ -24,8 +24,14 @@ CELL_TIMEOUT_SECONDS = 600
 #: renderer is forced so that figures come out the same whatever the caller's
 #: terminal (VS Code, Colab, ... each switch plotly's default renderer); the
 #: HTML stage turns them into offline figures. A fixed hash seed keeps set and
-#: dict iteration order, hence the output, identical between runs.
-KERNEL_ENVIRONMENT = {"PLOTLY_RENDERER": "plotly_mimetype", "PYTHONHASHSEED": "0"}
+#: dict iteration order, hence the output, identical between runs. The
+#: notebooks' default bundle variable (``make lab BUNDLE=...``) is emptied: a
+#: report reads the bundle it is given, committed outputs come from the sample.
+KERNEL_ENVIRONMENT = {
+    "PLOTLY_RENDERER": "plotly_mimetype",
+    "PYTHONHASHSEED": "0",
+    "ENGAGEMENT_ANALYTICS_BUNDLE": "",
+}
 
 
 @dataclass
