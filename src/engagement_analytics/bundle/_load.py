@@ -136,7 +136,8 @@ def load_bundle(
     _protect_people(kept, rejected_rows, pseudonymize=pseudonymize, key=pseudonym_key,
                     keep_names=keep_names, report=report, known_codes=known_codes)
     if pseudonymize:
-        report.problems = _masked(report.problems, report.dropped_columns)
+        raw_lines = {id(problem) for table in checked.values() for problem in table.raw.unparsable}
+        report.problems = _masked(report.problems, report.dropped_columns, raw_lines)
     return Bundle(
         engagements=kept["engagements"],
         stakeholders=kept["stakeholders"],
@@ -241,15 +242,21 @@ _PERSONAL_EXTRA = re.compile(
 )
 
 
-def _masked(problems: list[Problem], dropped: list[str]) -> list[Problem]:
-    """Problems with the values of person columns masked (the row number still finds them)."""
+def _masked(problems: list[Problem], dropped: list[str], raw_lines: set[int]) -> list[Problem]:
+    """Problems with the values of person columns masked (the row number still finds them).
+
+    ``raw_lines`` are the ids of problems whose value is a whole line the
+    reader could not split: it may hold anything, person ids too.
+    """
     personal = {(name, column) for name, columns in PERSON_COLUMNS.items() for column in columns}
     personal |= {(name, "name") for name in TABLES}
     personal |= {tuple(entry.split(".", 1)) for entry in dropped}
     masked = []
     for problem in problems:
         parts = (problem.column or "").split("/")
-        if problem.value is not None and any((problem.table, part) in personal for part in parts):
+        if problem.value is not None and id(problem) in raw_lines:
+            problem = replace(problem, value="(raw line: see the file)")
+        elif problem.value is not None and any((problem.table, part) in personal for part in parts):
             problem = replace(problem, value="(personal data: see the file)")
         masked.append(problem)
     return masked

@@ -15,7 +15,7 @@ import pandas as pd
 from .._contract import CLIENT_ROLES, VENDOR_ROLES, TableSpec, utc_offset_column
 from ._arrow_ops import arrow_isin, has_duplicates
 from ._parse import parse_column
-from ._read import RawTable
+from ._raw import RawTable
 from ._types import BundleError, Problem
 
 __all__ = ["CheckedTable", "check_table", "check_references"]
