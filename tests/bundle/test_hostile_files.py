@@ -37,11 +37,12 @@ RUNAWAY_ENDINGS = {
 
 
 @pytest.fixture(params=RUNAWAY_ENDINGS.values(), ids=RUNAWAY_ENDINGS.keys())
-def stray_quote_bundle(request, make_bundle):
+def stray_quote_bundle(request, make_bundle, rows):
     lines = [_meeting_line(k, f"Weekly {k}") for k in range(1, 41)]
     lines[4] = _meeting_line(5, '"Kick-off')  # line 6 of the file
     lines[29] = _meeting_line(30, request.param)
-    folder = make_bundle()
+    attendance = rows("attendance") + [["M5", "vic@vendor.example", "accepted", ""]]  # line 6 too
+    folder = make_bundle(attendance=attendance)
     (folder / "meetings.csv").write_text(_MEETINGS_HEADER + "".join(lines))
     return folder
 
@@ -51,9 +52,13 @@ def test_a_stray_quote_rejects_its_line_and_the_following_records_are_read(stray
     counts = bundle.report.tables["meetings"]
     assert (counts.read, counts.kept, counts.rejected) == (40, 39, 1)
     assert list(bundle.meetings["meeting_id"]) == [f"M{k}" for k in range(1, 41) if k != 5]
-    (problem,) = [p for p in bundle.report.problems if p.table == "meetings"]
-    assert (problem.row, problem.column) == (6, "title")
+    problem, attendance = bundle.report.problems
+    assert (problem.table, problem.row, problem.column) == ("meetings", 6, "title")
     assert problem.rule.startswith("stray quote")
+    # The attendance of the rejected meeting is rejected with it, naming its line.
+    assert (attendance.table, attendance.row) == ("attendance", 6)
+    assert attendance.rule == f"refers to a rejected meetings row ({stray_quote_bundle / 'meetings.csv'} row 6)"
+    assert bundle.report.tables["attendance"].rejected == 1
 
 
 def test_strict_mode_names_the_line_of_the_stray_quote(stray_quote_bundle):
@@ -85,7 +90,7 @@ def test_the_line_reader_and_pyarrow_read_the_same_cells_and_lines():
     # (no runaway), and the line reader, used on broken files, agrees with it.
     header = _csv._header(SAMPLE_MEETINGS, "m", "meetings")
     arrow = _csv._read_arrow(SAMPLE_MEETINGS, "m", "meetings", header)
-    assert not _csv._has_runaway_cell(arrow, SAMPLE_MEETINGS)
+    assert not _csv._table_may_have_runaway(arrow, SAMPLE_MEETINGS)
     fast = _csv.read_csv(SAMPLE_MEETINGS, "meetings")
     by_lines = _csv._read_lines(SAMPLE_MEETINGS, "m", "meetings", header)
     pd.testing.assert_frame_equal(fast.frame, by_lines.frame)

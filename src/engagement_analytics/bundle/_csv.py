@@ -46,7 +46,7 @@ def read_csv(file: Path, table: str) -> RawTable:
     label = str(file)
     header = _header(file, label, table)
     arrow = _read_arrow(file, label, table, header)
-    if arrow is not None and not _has_runaway_cell(arrow, file):
+    if arrow is not None and not _table_may_have_runaway(arrow, file):
         frame = normalise_columns(arrow.to_pandas(), label, table)
         return RawTable(table, label, frame, _line_numbers_on_demand(file, label, table, header, len(frame)))
     return _read_lines(file, label, table, header)
@@ -135,7 +135,7 @@ def _arrow_options(names: list[str], block: int, *, on_invalid=None, column_name
     }
 
 
-def _has_runaway_cell(arrow: pa.Table, file: Path) -> bool:
+def _table_may_have_runaway(arrow: pa.Table, file: Path) -> bool:
     """Whether a cell with a line break in it may hold a runaway quote's lines.
 
     Each such cell is looked up in the file, quoted as a CSV writer quotes it,
@@ -269,15 +269,14 @@ def _holds_records(value: str, n_columns: int) -> bool:
     return any(line.count(_DELIMITER) >= n_columns - 1 for line in lines)
 
 
-def _runaway_cell(fields: list[str], lines: list[str], n_columns: int) -> int | None:
-    """Index of the first cell of a record that spans lines without proper quotes, or holds records."""
+def _record_has_runaway(fields: list[str], lines: list[str], n_columns: int) -> bool:
+    """Whether a cell of a record spans lines without proper quotes, or holds records."""
     raw = "".join(lines)
-    for index, value in enumerate(fields):
-        if ("\n" in value or "\r" in value) and (
-            _holds_records(value, n_columns) or _quoted_at(raw, _quoted(value), 0, _TEXT_BOUNDARIES) < 0
-        ):
-            return index
-    return None
+    return any(
+        ("\n" in value or "\r" in value)
+        and (_holds_records(value, n_columns) or _quoted_at(raw, _quoted(value), 0, _TEXT_BOUNDARIES) < 0)
+        for value in fields
+    )
 
 
 # --- the line reader -----------------------------------------------------------------
@@ -364,7 +363,7 @@ def _scan(file: Path, label: str, table: str, header: list[str]) -> Iterator[_Re
                     raise unreadable(label, f"the record starting on this line is larger than "
                                             f"{_size(_limits.MAX_RECORD_BYTES)}, the limit for one record",
                                      table, row=start) from None
-                yield _runaway(table, label, start, lines, None, header)
+                yield _runaway(table, label, start, lines, header)
                 lines.again_after_first()
                 reader = csv.reader(lines)
                 continue
@@ -383,26 +382,28 @@ def _scan(file: Path, label: str, table: str, header: list[str]) -> Iterator[_Re
             if len(lines.record) == 1 and "\n" not in fields[-1] and "\r" not in fields[-1]:
                 yield start, fields, lines.record[0], None
                 continue
-            runaway = _runaway_cell(fields, lines.record, n_columns)
-            if runaway is None:
+            if not _record_has_runaway(fields, lines.record, n_columns):
                 yield start, fields, "".join(lines.record), None
                 continue
-            yield _runaway(table, label, start, lines, runaway, header)
+            yield _runaway(table, label, start, lines, header)
             lines.again_after_first()
             reader = csv.reader(lines)
 
 
-def _runaway(table: str, label: str, start: int, lines: _Lines, cell: int | None, header: list[str]) -> _Record:
-    """The broken record of a runaway quote: its first line, the cell where the quote opens."""
+def _runaway(table: str, label: str, start: int, lines: _Lines, header: list[str]) -> _Record:
+    """The broken record of a runaway quote, with the cells of its first line before the quote."""
     if lines.size > _limits.MAX_RECORD_BYTES:
         how_far = f"for more than {_size(_limits.MAX_RECORD_BYTES)}"
     elif lines.reached_end:
         how_far = f"to the end of the file ({len(lines.record) - 1:,} more lines)"
     else:
         how_far = f"into the next {len(lines.record) - 1:,} lines"
-    column = header[cell] if cell is not None and cell < len(header) else None
-    return start, [], "", Problem(
-        table, label, start, column, lines.record[0].rstrip("\r\n")[:80],
+    first_line = lines.record[0].rstrip("\r\n")
+    # Read alone, the first line ends in the cell where the quote opens.
+    intact = next(csv.reader([first_line]), [""])[:-1]
+    column = header[len(intact)] if len(intact) < len(header) else None
+    return start, intact, "", Problem(
+        table, label, start, column, first_line[:80],
         f"stray quote: the quoted cell opened on this line runs on {how_far}; "
         "the line is rejected and reading goes on with the next line",
     )
@@ -420,10 +421,13 @@ def _read_lines(file: Path, label: str, table: str, header: list[str]) -> RawTab
     texts: list[str] = []
     batch: list[list[str]] = []
     parts: list[pa.Table] = []
+    intact_cells: dict[int, dict[str, str]] = {}
     for line, fields, text, broken in _scan(file, label, table, header):
         if broken is None and len(fields) != n_columns:
             broken = Problem(table, label, line, None, _DELIMITER.join(fields)[:80],
                              f"row has {len(fields)} fields, the header has {n_columns}")
+        elif broken is not None and fields:
+            intact_cells[line] = dict(zip((name.strip().lower() for name in header), fields, strict=False))
         if broken is not None:
             problems.append(broken)
             continue
@@ -437,7 +441,7 @@ def _read_lines(file: Path, label: str, table: str, header: list[str]) -> RawTab
     arrow = pa.concat_tables(parts).rename_columns(header)
     frame = normalise_columns(arrow.to_pandas(), label, table)
     line_numbers = np.asarray(starts, dtype=np.int64)
-    return RawTable(table, label, frame, lambda positions: line_numbers[positions], problems)
+    return RawTable(table, label, frame, lambda positions: line_numbers[positions], problems, intact_cells)
 
 
 def _batch_table(texts: list[str], batch: list[list[str]], n_columns: int) -> pa.Table:

@@ -24,6 +24,8 @@ class RawTable:
     _row_numbers: Callable[[np.ndarray], np.ndarray]
     # Records the reader itself could not split into the header's columns.
     unparsable: list[Problem] = field(default_factory=list)
+    # The cells of such a record that are intact (those before a stray quote), by its row.
+    intact_cells: dict[int, dict[str, str]] = field(default_factory=dict)
 
     @property
     def read(self) -> int:
