@@ -89,7 +89,7 @@ def test_the_line_reader_and_pyarrow_read_the_same_cells_and_lines():
     # The sample has quoted titles, with line breaks: the fast path takes it
     # (no runaway), and the line reader, used on broken files, agrees with it.
     header = _csv._header(SAMPLE_MEETINGS, "m", "meetings")
-    arrow = _csv._read_arrow(SAMPLE_MEETINGS, "m", "meetings", header)
+    arrow, _ = _csv._read_arrow(SAMPLE_MEETINGS, "m", "meetings", header)
     assert not _csv._table_may_have_runaway(arrow, SAMPLE_MEETINGS)
     fast = _csv.read_csv(SAMPLE_MEETINGS, "meetings")
     by_lines = _csv._read_lines(SAMPLE_MEETINGS, "m", "meetings", header)

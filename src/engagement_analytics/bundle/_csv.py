@@ -45,11 +45,15 @@ def read_csv(file: Path, table: str) -> RawTable:
     """Read one CSV table; every record is kept, or rejected with its line and reason."""
     label = str(file)
     header = _header(file, label, table)
-    arrow = _read_arrow(file, label, table, header)
-    if arrow is not None and not _table_may_have_runaway(arrow, file):
-        frame = normalise_columns(arrow.to_pandas(), label, table)
-        return RawTable(table, label, frame, _line_numbers_on_demand(file, label, table, header, len(frame)))
-    return _read_lines(file, label, table, header)
+    arrow, all_split = _read_arrow(file, label, table, header)
+    if arrow is None or _table_may_have_runaway(arrow, file):
+        return _read_lines(file, label, table, header)
+    if not all_split:
+        # The line reader locates the rows pyarrow skipped; pyarrow's frame stays
+        # unless one of them hides a stray quote.
+        return _read_lines(file, label, table, header, arrow)
+    frame = normalise_columns(arrow.to_pandas(), label, table)
+    return RawTable(table, label, frame, _line_numbers_on_demand(file, label, table, header, len(frame)))
 
 
 # --- the header -----------------------------------------------------------------
@@ -89,11 +93,11 @@ def _size(n_bytes: int) -> str:
 # --- the fast path: pyarrow -----------------------------------------------------
 
 
-def _read_arrow(file: Path, label: str, table: str, header: list[str]) -> pa.Table | None:
-    """The file as read by pyarrow, or None when the line reader must read it.
+def _read_arrow(file: Path, label: str, table: str, header: list[str]) -> tuple[pa.Table | None, bool]:
+    """The file as read by pyarrow, and whether it split every row into the header's columns.
 
-    None when pyarrow could not split a row into the header's columns, or a
-    record is larger than the largest block (a huge cell, or a runaway quote).
+    The table is None when a record is larger than the largest block (a huge
+    cell, or a runaway quote): the line reader then reads the file.
     """
     invalid: list[int] = []
 
@@ -116,8 +120,8 @@ def _read_arrow(file: Path, label: str, table: str, header: list[str]) -> pa.Tab
             if "UTF8" in message or "utf-8" in message.lower():
                 message = "not UTF-8 text (is it a binary file or another encoding?)"
             raise unreadable(label, f"cannot parse as CSV: {message}", table) from None
-        return None if invalid else arrow
-    return None
+        return arrow, not invalid
+    return None, False
 
 
 def _arrow_options(names: list[str], block: int, *, on_invalid=None, column_names=None) -> dict:
@@ -409,44 +413,53 @@ def _runaway(table: str, label: str, start: int, lines: _Lines, header: list[str
     )
 
 
-def _read_lines(file: Path, label: str, table: str, header: list[str]) -> RawTable:
+def _read_lines(file: Path, label: str, table: str, header: list[str], arrow: pa.Table | None = None) -> RawTable:
     """Read the file with the line reader: slower than pyarrow, exact about every record.
 
-    The records it keeps are parsed again by pyarrow, a batch at a time, so
-    that their cells come out exactly as on the fast path.
+    With ``arrow`` (pyarrow's reading, which skipped the rows it could not
+    split), the reader only locates records and that frame is kept, unless
+    a stray quote turns up. Otherwise the records it keeps are parsed again
+    by pyarrow, a batch at a time, so that their cells come out exactly as on
+    the fast path; meanwhile only their text is kept (strings, which the
+    garbage collector does not walk).
     """
     n_columns = len(header)
     starts: list[int] = []
     problems: list[Problem] = []
-    texts: list[str] = []
-    batch: list[list[str]] = []
-    parts: list[pa.Table] = []
     intact_cells: dict[int, dict[str, str]] = {}
+    texts: list[str] = []
+    parts: list[pa.Table] = []
     for line, fields, text, broken in _scan(file, label, table, header):
         if broken is None and len(fields) != n_columns:
             broken = Problem(table, label, line, None, _DELIMITER.join(fields)[:80],
                              f"row has {len(fields)} fields, the header has {n_columns}")
-        elif broken is not None and fields:
-            intact_cells[line] = dict(zip((name.strip().lower() for name in header), fields, strict=False))
+        elif broken is not None:  # a stray quote: pyarrow's frame has its lines wrong
+            if arrow is not None:
+                return _read_lines(file, label, table, header)
+            if fields:
+                intact_cells[line] = dict(zip((name.strip().lower() for name in header), fields, strict=False))
         if broken is not None:
             problems.append(broken)
             continue
         starts.append(line)
-        texts.append(text)
-        batch.append(fields)
-        if len(batch) == _BATCH_ROWS:
-            parts.append(_batch_table(texts, batch, n_columns))
-            texts, batch = [], []
-    parts.append(_batch_table(texts, batch, n_columns))
-    arrow = pa.concat_tables(parts).rename_columns(header)
+        if arrow is None:
+            texts.append(text)
+            if len(texts) == _BATCH_ROWS:
+                parts.append(_batch_table(texts, n_columns))
+                texts = []
+    if arrow is None:
+        parts.append(_batch_table(texts, n_columns))
+        arrow = pa.concat_tables(parts).rename_columns(header)
+    elif len(starts) != arrow.num_rows:  # both readers split records by the same rules
+        raise RuntimeError(f"{label}: the line reader kept {len(starts)} records, pyarrow {arrow.num_rows}")
     frame = normalise_columns(arrow.to_pandas(), label, table)
     line_numbers = np.asarray(starts, dtype=np.int64)
     return RawTable(table, label, frame, lambda positions: line_numbers[positions], problems, intact_cells)
 
 
-def _batch_table(texts: list[str], batch: list[list[str]], n_columns: int) -> pa.Table:
-    """A batch of well-formed records as pyarrow reads them (or, should it split them
-    otherwise, as the line reader did)."""
+def _batch_table(texts: list[str], n_columns: int) -> pa.Table:
+    """Well-formed records (each of ``n_columns`` fields, as the line reader split
+    them) as pyarrow reads them, or as the line reader does should pyarrow differ."""
     names = [str(k) for k in range(n_columns)]
     data = "".join(texts).encode("utf-8")
     if data and not data.endswith((b"\n", b"\r")):
@@ -454,11 +467,12 @@ def _batch_table(texts: list[str], batch: list[list[str]], n_columns: int) -> pa
     try:
         block = min(len(data) + 1, _limits.MAX_RECORD_BYTES)
         part = pacsv.read_csv(io.BytesIO(data), **_arrow_options(names, block, column_names=names))
-        if part.num_rows == len(batch):
+        if part.num_rows == len(texts):
             return part
     except pa.ArrowException:
         pass
+    records = [next(csv.reader(io.StringIO(text, newline=""))) for text in texts]
     missing = pa.scalar(None, type=pa.large_string())
-    columns = zip(*batch, strict=True) if batch else [()] * n_columns
+    columns = zip(*records, strict=True) if records else [()] * n_columns
     arrays = [pa.array(values, type=pa.large_string()) for values in columns]
     return pa.table([pc.if_else(pc.equal(array, ""), missing, array) for array in arrays], names=names)
