@@ -28,11 +28,15 @@ def _meeting_line(number: int, title: str) -> str:
 
 # Each way a runaway quote ends: at a later writer-quoted cell (the file then
 # splits into the right number of fields and nothing looked wrong), at a second
-# stray quote that closes "properly", or never (it runs to the end of the file).
+# stray quote that closes "properly" lines later, or on the next line in the
+# same column (the record keeps its width) or in another, or never (it runs
+# to the end of the file).
 RUNAWAY_ENDINGS = {
-    "at a later quoted cell": '"Review ""final"" plan"',
-    "at a second stray quote": 'Review"',
-    "never": "Review",
+    "at a later quoted cell": (30, _meeting_line(30, '"Review ""final"" plan"')),
+    "at a second stray quote": (30, _meeting_line(30, 'Review"')),
+    "on the next line, same column": (6, _meeting_line(6, 'Review"')),
+    "on the next line, another column": (6, _meeting_line(6, "Review").replace("example", 'example"')),
+    "never": (30, _meeting_line(30, "Review")),
 }
 
 
@@ -40,7 +44,8 @@ RUNAWAY_ENDINGS = {
 def stray_quote_bundle(request, make_bundle, rows):
     lines = [_meeting_line(k, f"Weekly {k}") for k in range(1, 41)]
     lines[4] = _meeting_line(5, '"Kick-off')  # line 6 of the file
-    lines[29] = _meeting_line(30, request.param)
+    ending, text = request.param
+    lines[ending - 1] = text
     attendance = rows("attendance") + [["M5", "vic@vendor.example", "accepted", ""]]  # line 6 too
     folder = make_bundle(attendance=attendance)
     (folder / "meetings.csv").write_text(_MEETINGS_HEADER + "".join(lines))

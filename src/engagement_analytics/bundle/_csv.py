@@ -154,7 +154,7 @@ def _table_may_have_runaway(arrow: pa.Table, file: Path) -> bool:
         found_end = previous_row = -1
         for k, (row, column) in enumerate(zip(rows.tolist(), columns.tolist(), strict=True)):
             value = arrow.column(column)[row].as_py()
-            if _holds_records(value, arrow.num_columns):
+            if _holds_records(value, arrow.num_columns, column):
                 return True
             if previous_row < 0:
                 start = int(least[k])
@@ -265,21 +265,35 @@ def _quoted_at(text, needle, start: int, boundaries: tuple) -> int:
     return -1
 
 
-def _holds_records(value: str, n_columns: int) -> bool:
-    """Whether a line of the cell after its first has as many delimiters as a whole record."""
-    if n_columns < 2:
-        return False
+def _holds_records(value: str, n_columns: int, column: int) -> bool:
+    """Whether the lines of a cell after its first look like records swallowed by a stray quote.
+
+    A line with as many delimiters as a whole record is one. And when a stray
+    quote opened in column ``column`` is closed by another on a later line,
+    the cell ends with that line's cells up to the closing quote: exactly
+    ``column`` delimiters, the one count that leaves the record its width.
+    """
     lines = value.replace("\r\n", "\n").replace("\r", "\n").split("\n")[1:]
-    return any(line.count(_DELIMITER) >= n_columns - 1 for line in lines)
+    return n_columns > 1 and (
+        any(line.count(_DELIMITER) >= n_columns - 1 for line in lines)
+        or 0 < column == lines[-1].count(_DELIMITER)
+    )
 
 
 def _record_has_runaway(fields: list[str], lines: list[str], n_columns: int) -> bool:
-    """Whether a cell of a record spans lines without proper quotes, or holds records."""
+    """Whether a record that spans lines does so because of a stray quote.
+
+    It does when it has the wrong number of fields (a legitimate quoted line
+    break leaves the record its width), or a cell with a line break does not
+    stand in the text between proper quotes or holds records.
+    """
+    if len(fields) != n_columns:
+        return True
     raw = "".join(lines)
     return any(
         ("\n" in value or "\r" in value)
-        and (_holds_records(value, n_columns) or _quoted_at(raw, _quoted(value), 0, _TEXT_BOUNDARIES) < 0)
-        for value in fields
+        and (_holds_records(value, n_columns, column) or _quoted_at(raw, _quoted(value), 0, _TEXT_BOUNDARIES) < 0)
+        for column, value in enumerate(fields)
     )
 
 
