@@ -111,7 +111,8 @@ def load_bundle(
     if pseudonymize:
         # One privacy rule for every way a problem is shown: the strict error
         # message, the load report, `validate` as text or JSON, bundle.rejects.
-        problems = _masked(problems)
+        raw_lines = {id(problem) for table in checked.values() for problem in table.raw.unparsable}
+        problems = _masked(problems, raw_lines)
     if problems and not lenient:
         raise BundleError(problems)
 
@@ -312,7 +313,19 @@ def _is_personal(table: str, column: str | None) -> bool:
     return any(part in personal or _PERSONAL_EXTRA.search(part) for part in column.split("/"))
 
 
-def _masked(problems: list[Problem]) -> list[Problem]:
-    """Problems with personal values masked (an empty value shows nothing and stays)."""
-    return [replace(p, value=MASK) if p.value and p.table in TABLES and _is_personal(p.table, p.column) else p
-            for p in problems]
+#: What a problem shows instead of a whole line the reader could not split: it may hold anything.
+RAW_LINE_MASK = "(raw line: see the file)"
+
+
+def _masked(problems: list[Problem], raw_lines: set[int]) -> list[Problem]:
+    """Problems with personal values masked (an empty value shows nothing and stays).
+
+    ``raw_lines`` are the ids of problems whose value is a whole line the
+    reader could not split (a wrong width, a stray quote): always masked.
+    """
+    return [
+        replace(p, value=RAW_LINE_MASK) if p.value and id(p) in raw_lines
+        else replace(p, value=MASK) if p.value and p.table in TABLES and _is_personal(p.table, p.column)
+        else p
+        for p in problems
+    ]

@@ -16,7 +16,7 @@ from .._contract import CLIENT_ROLES, VENDOR_ROLES, TableSpec, utc_offset_column
 from ..safe_csv import unescape_column
 from ._arrow_ops import arrow_isin, has_duplicates
 from ._parse import parse_column
-from ._read import RawTable
+from ._raw import RawTable
 from ._types import BundleError, Problem
 
 __all__ = ["CheckedTable", "check_table", "check_references"]
@@ -240,6 +240,14 @@ def check_references(child: CheckedTable, parents: dict[str, CheckedTable]) -> N
         keys = child.typed[col.name]
         parent_keys = parent.typed[parent_column]
         present = keys.isna().to_numpy() | arrow_isin(keys, parent_keys)
+        # A key of a parent record the reader could not read (the cells before a
+        # stray quote are intact): its children are a cascade, not "not found".
+        unread = {str(cells[parent_column]).strip(): row for row, cells in parent.raw.intact_cells.items()
+                  if cells.get(parent_column)}
+        if unread:
+            positions = np.flatnonzero(~present & keys.isin(list(unread)).to_numpy())
+            _add_cascade(child, col.name, parent, positions, keys.iloc[positions].map(unread).to_numpy())
+            present[positions] = True
         child.add(~present, col.name, f"not found in {parent_table} ({parent_column})")
         rejected = parent.rejected_mask()
         if not rejected.any():
@@ -254,15 +262,19 @@ def check_references(child: CheckedTable, parents: dict[str, CheckedTable]) -> N
             parent.raw.row_number(np.flatnonzero(lost_rows)), index=parent_keys[lost_rows].to_numpy()
         )
         row_of_lost = row_of_lost[~row_of_lost.index.duplicated()]
-        depends = arrow_isin(keys, lost) & present
-        positions = np.flatnonzero(depends)
-        for parent_row in np.unique(row_of_lost.reindex(keys.to_numpy()[positions]).to_numpy()):
-            same = row_of_lost.reindex(keys.to_numpy()[positions]).to_numpy() == parent_row
-            child.issues.append(
-                _Issue(
-                    positions[same],
-                    col.name,
-                    f"refers to a rejected {parent_table} row ({parent.raw.file} row {int(parent_row)})",
-                    cascade=True,
-                )
+        positions = np.flatnonzero(arrow_isin(keys, lost) & present)
+        _add_cascade(child, col.name, parent, positions, row_of_lost.reindex(keys.to_numpy()[positions]).to_numpy())
+
+
+def _add_cascade(child: CheckedTable, column: str, parent: CheckedTable, positions: np.ndarray,
+                 parent_rows: np.ndarray) -> None:
+    """Child rows (``positions``) that depend on rejected parent rows (``parent_rows``, aligned)."""
+    for parent_row in np.unique(parent_rows):
+        child.issues.append(
+            _Issue(
+                positions[parent_rows == parent_row],
+                column,
+                f"refers to a rejected {parent.spec.name} row ({parent.raw.file} row {int(parent_row)})",
+                cascade=True,
             )
+        )
