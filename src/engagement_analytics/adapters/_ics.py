@@ -584,8 +584,7 @@ def _note_unknown_tzid(report: ImportReport, zone: dt.tzinfo, tzid: str) -> None
 
 
 def _excerpt(text: str, limit: int) -> str:
-    """At most ``limit`` printable characters of outside text (others shown as '?')."""
-    text = "".join(c if c.isprintable() else "?" for c in text[: limit + 1])
+    """At most ``limit`` characters of outside text (the CLI escapes control characters)."""
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 

@@ -8,12 +8,19 @@ import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
 
+from .._zipcheck import ZipTooLarge, check_zip
 from ._result import AdapterError
 
-__all__ = ["MAX_JSON_BYTES", "ExportTree", "files_under", "load_json", "read_json_file"]
+__all__ = ["MAX_EXPORT_BYTES", "MAX_JSON_BYTES", "ExportTree", "files_under", "load_json",
+           "read_json_file"]
 
 #: Bytes of one JSON file read at most (after decompression, for a zip member).
-MAX_JSON_BYTES = 256 * 1024 * 1024
+#: Parsed JSON takes up to 25 times its size in memory (``[{},{},...]``); a
+#: Slack day file or a Graph page is a few MB.
+MAX_JSON_BYTES = 32 * 1024 * 1024
+#: Bytes of JSON read at most from one export (a zip's ``.json`` members
+#: after decompression, or a folder's files), whatever each file holds.
+MAX_EXPORT_BYTES = 4 * 1024 * 1024 * 1024
 
 
 def files_under(folder: Path) -> list[Path]:
@@ -32,6 +39,8 @@ def load_json(data: bytes, where: str) -> object:
         raise AdapterError(f"{where}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
     except RecursionError:
         raise AdapterError(f"{where}: JSON nested too deeply") from None
+    except MemoryError:
+        raise AdapterError(f"{where}: out of memory while reading; the input is too large") from None
 
 
 def read_json_file(path: Path) -> object:
@@ -42,26 +51,38 @@ def read_json_file(path: Path) -> object:
     except OSError as exc:
         raise AdapterError(f"{path.name}: cannot read the file ({exc.strerror})") from None
     if len(data) > MAX_JSON_BYTES:
-        raise AdapterError(f"{path.name}: larger than {MAX_JSON_BYTES} bytes")
+        raise AdapterError(f"{path.name}: larger than {MAX_JSON_BYTES:,} bytes; refused")
     return load_json(data, path.name)
 
 
 class ExportTree:
     """The files of an export given as a folder or a zip file, by relative POSIX path.
 
-    A zip is never extracted: members are read one at a time, each capped at
-    :data:`MAX_JSON_BYTES` whatever its header claims (zip bombs).
+    A zip is never extracted: its directory is checked first (each ``.json``
+    member at most :data:`MAX_JSON_BYTES`, all of them at most
+    :data:`MAX_EXPORT_BYTES`, none compressed more than
+    ``_zipcheck.MAX_RATIO`` to 1), then members are read one at a time, each
+    capped at :data:`MAX_JSON_BYTES` and all at :data:`MAX_EXPORT_BYTES`
+    whatever the directory claims (zip bombs).
     """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._zip: zipfile.ZipFile | None = None
+        self._budget = MAX_EXPORT_BYTES
         if path.is_dir():
             self._names = sorted(p.relative_to(path).as_posix() for p in files_under(path))
             return
         try:
             self._zip = zipfile.ZipFile(path)
-            self._names = sorted(i.filename for i in self._zip.infolist() if not i.is_dir())
+            infos = [i for i in self._zip.infolist() if not i.is_dir()]
+            self._names = sorted(i.filename for i in infos)
+            check_zip(self._zip, path.name, max_member_bytes=MAX_JSON_BYTES,
+                      max_total_bytes=MAX_EXPORT_BYTES,
+                      members=[i for i in infos if i.filename.lower().endswith(".json")])
+        except ZipTooLarge as exc:
+            self._zip.close()
+            raise AdapterError(str(exc)) from None
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
             raise AdapterError(f"{path.name}: not a readable zip file or folder ({exc})") from None
 
@@ -94,5 +115,9 @@ class ExportTree:
                 NotImplementedError, zlib.error) as exc:
             raise AdapterError(f"{where}: cannot read ({exc})") from None
         if len(data) > MAX_JSON_BYTES:
-            raise AdapterError(f"{where}: larger than {MAX_JSON_BYTES} bytes")
+            raise AdapterError(f"{where}: larger than {MAX_JSON_BYTES:,} bytes; refused")
+        self._budget -= len(data)
+        if self._budget < 0:
+            raise AdapterError(f"{where}: the export holds more than {MAX_EXPORT_BYTES:,} bytes "
+                               "of JSON; refused")
         return load_json(data, where)
