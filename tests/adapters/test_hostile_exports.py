@@ -231,3 +231,31 @@ def test_cli_errors_show_escape_sequences_escaped(tmp_path, capsys):
     assert stop.value.code == 2
     err = capsys.readouterr().err
     assert "\x1b" not in err and "x\\x1b[2Jy.mbox: no such file" in err
+
+
+# --- lesser: header bound, file size caps ---
+
+def test_eml_whose_header_does_not_end_within_the_cap_is_skipped(tmp_path, monkeypatch):
+    from engagement_analytics.adapters import _mbox, read_mail
+
+    monkeypatch.setattr(_mbox, "MAX_HEADER_BYTES", 1_000)
+    path = tmp_path / "long.eml"  # no blank line: the subject below may be body text
+    path.write_text("From: a@globex.example\nDate: Mon, 3 Mar 2025 09:00:00 +0100\nX-Pad: "
+                    + "y" * 2_000 + "\nSubject: [ENG-042] secret body line\n")
+    result = read_mail(path, rules=RULES)
+    assert dict(result.report.skipped) == {"header_over_1000_bytes": 1}
+    assert result["communications"].empty
+
+
+@pytest.mark.parametrize("what", ["ics", "roster"])
+def test_ics_and_roster_size_caps(tmp_path, monkeypatch, what):
+    from engagement_analytics.adapters import _events, _ics, read_ics
+
+    monkeypatch.setattr(_ics, "MAX_ICS_BYTES", 100)
+    monkeypatch.setattr(_events, "MAX_ROSTER_BYTES", 100)
+    if what == "ics":
+        with pytest.raises(AdapterError, match=r"^team.ics: file larger than 100 bytes; refused"):
+            read_ics(EXAMPLES / "team.ics", rules=RULES)
+    else:
+        with pytest.raises(AdapterError, match=r"^roster.csv: file larger than 100 bytes; refused"):
+            read_mbox(EXAMPLES / "mailbox.mbox", rules=RULES, roster=EXAMPLES / "roster.csv")
