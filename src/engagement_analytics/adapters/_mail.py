@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import _mbox
 from ._events import read_roster
 from ._headers import angle_id, decode_words, header_fields, parse_date
 from ._jsonfiles import files_under
-from . import _mbox
 from ._mbox import HEADER_TOO_LONG, MAX_SEPARATOR_LINE, mbox_headers
 from ._messages import (
     MAIL_PREFIX,
