@@ -259,3 +259,16 @@ def test_ics_and_roster_size_caps(tmp_path, monkeypatch, what):
     else:
         with pytest.raises(AdapterError, match=r"^roster.csv: file larger than 100 bytes; refused"):
             read_mbox(EXAMPLES / "mailbox.mbox", rules=RULES, roster=EXAMPLES / "roster.csv")
+
+
+def test_symlinked_folders_are_counted_not_silently_skipped(tmp_path):
+    folder = shutil.copytree(EXAMPLES / "slack-export", tmp_path / "export")
+    (folder / "loop").symlink_to(folder, target_is_directory=True)
+    result = read_slack(folder, rules=RULES)
+    assert result.report.notes["symlinked_folder_not_followed"] == 1
+    mails = tmp_path / "mails"
+    mails.mkdir()
+    (mails / "elsewhere").symlink_to(tmp_path, target_is_directory=True)
+    from engagement_analytics.adapters import read_mail
+
+    assert read_mail(mails, rules=RULES).report.notes["symlinked_folder_not_followed"] == 1

@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 from .._zipcheck import ZipTooLarge, check_zip
 from ._result import AdapterError
 
-__all__ = ["MAX_EXPORT_BYTES", "MAX_JSON_BYTES", "ExportTree", "files_under", "load_json",
+__all__ = ["LINK_NOTE", "MAX_EXPORT_BYTES", "MAX_JSON_BYTES", "ExportTree", "files_under", "load_json",
            "read_json_file"]
 
 #: Bytes of one JSON file read at most (after decompression, for a zip member).
@@ -21,12 +21,21 @@ MAX_JSON_BYTES = 32 * 1024 * 1024
 #: Bytes of JSON read at most from one export (a zip's ``.json`` members
 #: after decompression, or a folder's files), whatever each file holds.
 MAX_EXPORT_BYTES = 4 * 1024 * 1024 * 1024
+#: Report note counting symbolic links to folders not followed (loops, files elsewhere).
+LINK_NOTE = "symlinked_folder_not_followed"
 
 
-def files_under(folder: Path) -> list[Path]:
-    """Regular files below ``folder``, symbolic links to folders not followed (no loops)."""
-    return [Path(root, name) for root, _, names in os.walk(folder) for name in names
-            if Path(root, name).is_file()]
+def files_under(folder: Path, links: list[Path] | None = None) -> list[Path]:
+    """Regular files below ``folder``; symbolic links to folders are not followed (no loops).
+
+    The links not followed are appended to ``links`` when given, for the report.
+    """
+    found = []
+    for root, folders, names in os.walk(folder):
+        if links is not None:
+            links.extend(Path(root, d) for d in folders if Path(root, d).is_symlink())
+        found += [Path(root, name) for name in names if Path(root, name).is_file()]
+    return found
 
 
 def load_json(data: bytes, where: str) -> object:
@@ -70,8 +79,11 @@ class ExportTree:
         self.path = path
         self._zip: zipfile.ZipFile | None = None
         self._budget = MAX_EXPORT_BYTES
+        #: Symbolic links to folders inside a folder export, not followed.
+        self.links_not_followed: list[Path] = []
         if path.is_dir():
-            self._names = sorted(p.relative_to(path).as_posix() for p in files_under(path))
+            self._names = sorted(p.relative_to(path).as_posix()
+                                 for p in files_under(path, self.links_not_followed))
             return
         try:
             self._zip = zipfile.ZipFile(path)

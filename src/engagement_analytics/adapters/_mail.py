@@ -18,7 +18,7 @@ import pandas as pd
 from . import _mbox
 from ._events import read_roster
 from ._headers import angle_id, decode_words, header_fields, parse_date
-from ._jsonfiles import files_under
+from ._jsonfiles import LINK_NOTE, files_under
 from ._mbox import HEADER_TOO_LONG, MAX_SEPARATOR_LINE, mbox_headers
 from ._messages import (
     MAIL_PREFIX,
@@ -115,7 +115,8 @@ def read_mail(
     """
     report = ImportReport("eml", "message files")
     mapper = MessageMapper(rules, read_roster(roster), report, engagement_ids=engagement_ids)
-    for path in _mail_files(_paths(paths)):
+    links: list[Path] = []
+    for path in _mail_files(_paths(paths), links):
         report.read += 1
         try:
             with path.open("rb") as stream:
@@ -137,6 +138,8 @@ def read_mail(
         message = mail_message(fields, path.name, path.name, report)
         if message is not None:
             mapper.add(message)
+    if links:
+        report.notes[LINK_NOTE] += len(links)
     return mapper.result()
 
 
@@ -144,10 +147,11 @@ def _paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
     return [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
 
 
-def _mail_files(paths: list[Path]) -> Iterator[Path]:
+def _mail_files(paths: list[Path], links: list[Path]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in files_under(path) if p.suffix.lower() in (".eml", ".msg"))
+            yield from sorted(p for p in files_under(path, links)
+                              if p.suffix.lower() in (".eml", ".msg"))
         else:
             yield path
 
