@@ -82,7 +82,13 @@ def test_slack_zip_members_are_capped_and_broken_zips_refused(tmp_path, monkeypa
 
     zipped = _zip(EXAMPLES / "slack-export", tmp_path / "export.zip")
     monkeypatch.setattr(_jsonfiles, "MAX_JSON_BYTES", 1000)  # a zip bomb's member is cut here
-    with pytest.raises(AdapterError, match="users.json: larger than 1000 bytes"):
+    # The zip's directory is checked first ...
+    with pytest.raises(AdapterError, match=r"export.zip: '[^']+\.json' unpacks to [\d,]+ bytes, "
+                                           r"more than the limit of 1,000; refused"):
+        read_slack(zipped, rules=parse_rules(RULES))
+    # ... and a directory that lies is caught by the cap on the bytes inflated.
+    monkeypatch.setattr(_jsonfiles, "check_zip", lambda *args, **kwargs: None)
+    with pytest.raises(AdapterError, match="users.json: larger than 1,000 bytes"):
         read_slack(zipped, rules=parse_rules(RULES))
     truncated = tmp_path / "cut.zip"
     truncated.write_bytes(zipped.read_bytes()[:300])

@@ -22,3 +22,23 @@ def test_cli_rejects_a_bad_date(tmp_path, capsys):
         main(["sample", "--out", str(tmp_path), "--as-of", "30.06.2026"])
     assert exit_info.value.code == 2
     assert "--as-of" in capsys.readouterr().err
+
+
+def test_a_failed_write_leaves_the_previous_sample(tmp_path, monkeypatch):
+    from engagement_analytics.sample import _generate
+
+    out = generate(n_engagements=25, seed=4).write(tmp_path / "s")
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    calls = []
+
+    def fail_on_the_third(frame, path):
+        calls.append(path)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device", str(path))
+        path.write_text("new")
+
+    monkeypatch.setattr(_generate, "write_csv", fail_on_the_third)
+    with pytest.raises(OSError, match="No space left"):
+        generate(n_engagements=25, seed=5).write(out)
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert not [p for p in out.iterdir() if p.is_dir()]  # no staging folder left

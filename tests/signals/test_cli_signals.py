@@ -98,3 +98,22 @@ def test_csv_output_holds_no_formula_and_keeps_numbers_numeric(tiny_tables, tmp_
     written = pd.read_csv(out, index_col="engagement_id")
     assert len(written) == 2
     assert all(pd.api.types.is_float_dtype(dtype) for dtype in written.dtypes)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_out_is_replaced_whole_or_not_at_all(bundle_dir, tmp_path, monkeypatch, suffix):
+    from engagement_analytics.cli import signals as cli_signals
+
+    out = tmp_path / f"signals{suffix}"
+    out.write_text("previous signals\n")
+
+    def half_then_fail(frame, path, *args, **kwargs):
+        with open(path, "w") as stream:  # a disk that fills up half-way
+            stream.write("half")
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr(cli_signals, "write_csv", half_then_fail)
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", half_then_fail)
+    assert _run(["signals", str(bundle_dir), "--out", str(out)]) == 2
+    assert out.read_text() == "previous signals\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["bundle", out.name])

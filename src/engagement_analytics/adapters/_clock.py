@@ -22,7 +22,7 @@ class CellRef:
 
     def error(self, value: str, expected: str) -> AdapterError:
         return AdapterError(
-            f"{self.file}, row {self.row}, column '{self.column}', value {value!r}: "
+            f"{self.file}, row {self.row}, column {self.column!r}, value {value!r}: "
             f"expected {expected}"
         )
 

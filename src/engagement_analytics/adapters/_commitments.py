@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .._contract import TABLES
+from .._controls import has_control, replace_controls
 from ._clock import CellRef
 from ._events import Roster, known_engagements
 from ._messages import capped_listing, first_address
@@ -132,6 +133,13 @@ class CommitmentMapper:
         report = self.report
         listed = {"file": entry.file, "uid": entry.uid, "start": entry.made_on.isoformat(),
                   "title": entry.description}
+        # Ids and addresses with a control character (a NUL makes a bundle CSV
+        # unreadable) are skipped; the free-text description is cleaned.
+        for field, value in (("commitment_id", entry.commitment_id),
+                             ("engagement_id", entry.engagement or ""), ("owner", entry.owner)):
+            if has_control(value):
+                report.skip(f"control_character_in_{field}", listed=capped_listing(report, listed))
+                return
         if entry.engagement is None:
             report.skip("no_engagement_matched", listed=capped_listing(report, listed))
             return
@@ -153,6 +161,9 @@ class CommitmentMapper:
         done = entry.status == "done"
         if done and entry.done_on is None:
             report.notes["done_without_a_done_date"] += 1
+        description, replaced = replace_controls(entry.description)
+        if replaced:
+            report.notes["control_characters_replaced_in_description"] += 1
         report.mapped += 1
         self.rows[entry.commitment_id] = {
             "commitment_id": entry.commitment_id,
@@ -164,7 +175,7 @@ class CommitmentMapper:
             "due_date": entry.due_date.isoformat() if entry.due_date else "",
             "done_on": entry.done_on.isoformat() if done and entry.done_on else "",
             "status": entry.status,
-            "description": entry.description,
+            "description": description,
         }
 
     def _owner(self, engagement: str, text: str) -> tuple[str, str] | None:

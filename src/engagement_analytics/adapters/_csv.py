@@ -14,10 +14,10 @@ from ._text import read_text
 __all__ = ["ColumnFinder", "csv_from_text", "read_text_csv"]
 
 
-def read_text_csv(path: str | Path) -> pd.DataFrame:
-    """A UTF-8 CSV file as strings ('' for empty cells), or a one-line AdapterError."""
+def read_text_csv(path: str | Path, *, max_bytes: int | None = None) -> pd.DataFrame:
+    """A UTF-8 CSV file (at most ``max_bytes``) as strings ('' for empty cells), or a one-line AdapterError."""
     path = Path(path)
-    return csv_from_text(read_text(path), path.name)
+    return csv_from_text(read_text(path, max_bytes=max_bytes), path.name)
 
 
 def csv_from_text(text: str, file: str) -> pd.DataFrame:

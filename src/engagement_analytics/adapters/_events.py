@@ -147,6 +147,11 @@ class Roster:
         return self._by_pair.get((engagement_id, key)) or self._any.get(key, [])
 
 
+#: Bytes of a roster (stakeholders CSV) read at most; the whole file is held in
+#: memory. At about 100 bytes a row, some 600,000 people fit.
+MAX_ROSTER_BYTES = 64 * 1024 * 1024
+
+
 def read_roster(roster: str | Path | pd.DataFrame | None) -> Roster:
     """Read a stakeholders CSV (contract columns; ``engagement_id`` optional).
 
@@ -161,7 +166,8 @@ def read_roster(roster: str | Path | pd.DataFrame | None) -> Roster:
         frame, name = roster.astype(str).fillna(""), "roster"
     else:
         # A bundle table: cells the tool escaped for spreadsheets are read back unescaped.
-        frame, name = unescape_frame(read_text_csv(roster)), Path(roster).name
+        frame, name = (unescape_frame(read_text_csv(roster, max_bytes=MAX_ROSTER_BYTES)),
+                       Path(roster).name)
     frame = frame.rename(columns=lambda c: str(c).strip().lower())
     spec = TABLES["stakeholders"]
     for column in ("person_id", "side", "role"):

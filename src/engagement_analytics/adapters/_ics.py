@@ -64,6 +64,9 @@ UNKNOWN_TZID_NOTE = "unknown_tzid_read_in_"
 #: characters of each shown: TZIDs are text from outsiders.
 MAX_TZIDS_NAMED = 20
 TZID_EXCERPT = 40
+#: Bytes of one iCalendar file read at most (icalendar parses a whole file in
+#: memory, some 10 times its size): a year of a busy calendar is a few MB.
+MAX_ICS_BYTES = 512 * 1024 * 1024
 #: What a TZID icalendar cannot even look up is renamed to (see :func:`_defuse_tzids`).
 _UNREADABLE_TZID = "X-EA-UNREADABLE-TZID-"
 _TZID_PARAMETER = re.compile(r'(;TZID=)("[^"\r\n]*"|[^;:\r\n]*)', re.IGNORECASE)
@@ -168,7 +171,7 @@ def _collector_paused() -> Iterator[None]:
 def _parse_file(path: Path) -> list[icalendar.Component]:
     """The checked VCALENDARs of one file (a file may hold several)."""
     # UTF-8 is the only charset of RFC 5545: icalendar would replace other bytes silently.
-    data = _defuse_tzids(read_text(path))
+    data = _defuse_tzids(read_text(path, max_bytes=MAX_ICS_BYTES))
     try:
         components = icalendar.Calendar.from_ical(data, multiple=True)
     except Exception as exc:  # icalendar raises ValueError, KeyError, IndexError...
@@ -584,8 +587,7 @@ def _note_unknown_tzid(report: ImportReport, zone: dt.tzinfo, tzid: str) -> None
 
 
 def _excerpt(text: str, limit: int) -> str:
-    """At most ``limit`` printable characters of outside text (others shown as '?')."""
-    text = "".join(c if c.isprintable() else "?" for c in text[: limit + 1])
+    """At most ``limit`` characters of outside text (the CLI escapes control characters)."""
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 

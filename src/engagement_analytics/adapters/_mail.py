@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import _mbox
 from ._events import read_roster
 from ._headers import angle_id, decode_words, header_fields, parse_date
-from ._jsonfiles import files_under
-from ._mbox import MAX_HEADER_BYTES, MAX_SEPARATOR_LINE, mbox_headers
+from ._jsonfiles import LINK_NOTE, files_under
+from ._mbox import HEADER_TOO_LONG, MAX_SEPARATOR_LINE, mbox_headers
 from ._messages import (
     MAIL_PREFIX,
     Message,
@@ -74,6 +75,9 @@ def read_mbox(
             with path.open("rb") as stream:
                 for number, (header, problem) in enumerate(mbox_headers(stream, path.name), 1):
                     report.read += 1
+                    if problem.startswith(HEADER_TOO_LONG):
+                        report.skip(problem)
+                        continue
                     if problem:
                         report.notes[problem] += 1
                     message = mail_message(header_fields(header), path.name, f"#{number}",
@@ -111,11 +115,12 @@ def read_mail(
     """
     report = ImportReport("eml", "message files")
     mapper = MessageMapper(rules, read_roster(roster), report, engagement_ids=engagement_ids)
-    for path in _mail_files(_paths(paths)):
+    links: list[Path] = []
+    for path in _mail_files(_paths(paths), links):
         report.read += 1
         try:
             with path.open("rb") as stream:
-                head = stream.read(MAX_HEADER_BYTES + MAX_SEPARATOR_LINE)
+                head = stream.read(_mbox.MAX_HEADER_BYTES + MAX_SEPARATOR_LINE)
         except OSError as exc:
             raise AdapterError(f"{path.name}: cannot read the file ({exc.strerror})") from None
         if head.startswith(OLE_MAGIC):
@@ -125,10 +130,16 @@ def read_mail(
         else:
             if head.startswith(b"From "):  # saved with its mbox separator line
                 head = head[head.find(b"\n") + 1:] if b"\n" in head else b""
-            fields = header_fields(_header_part(head))
+            header = _header_part(head)
+            if header is None:
+                report.skip(f"{HEADER_TOO_LONG}{_mbox.MAX_HEADER_BYTES}_bytes")
+                continue
+            fields = header_fields(header)
         message = mail_message(fields, path.name, path.name, report)
         if message is not None:
             mapper.add(message)
+    if links:
+        report.notes[LINK_NOTE] += len(links)
     return mapper.result()
 
 
@@ -136,18 +147,25 @@ def _paths(paths: str | Path | Iterable[str | Path]) -> list[Path]:
     return [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
 
 
-def _mail_files(paths: list[Path]) -> Iterator[Path]:
+def _mail_files(paths: list[Path], links: list[Path]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in files_under(path) if p.suffix.lower() in (".eml", ".msg"))
+            yield from sorted(p for p in files_under(path, links)
+                              if p.suffix.lower() in (".eml", ".msg"))
         else:
             yield path
 
 
-def _header_part(data: bytes) -> bytes:
-    """The header of a message file: up to the first blank line."""
-    ends = [i for i in (data.find(b"\n\n"), data.find(b"\n\r\n")) if i != -1]
-    return data[: min(ends) + 1] if ends else data[:MAX_HEADER_BYTES]
+def _header_part(data: bytes) -> bytes | None:
+    """The header of a message file: up to the first blank line (None: none within the cap).
+
+    A file shorter than the cap with no blank line is all header (no body).
+    """
+    limit = _mbox.MAX_HEADER_BYTES
+    ends = [i for i in (data.find(b"\n\n", 0, limit), data.find(b"\n\r\n", 0, limit)) if i != -1]
+    if ends:
+        return data[: min(ends) + 1]
+    return data if len(data) <= limit else None
 
 
 def mail_message(

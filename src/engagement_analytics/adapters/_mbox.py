@@ -1,8 +1,9 @@
 """Streaming the headers out of an mbox file, in bounded memory and time.
 
 The file is scanned in fixed-size chunks, never line by line and never whole:
-a message's header ends at its first blank line (or at most
-:data:`MAX_HEADER_BYTES`), and its body is skipped by searching for the next
+a message's header ends at its first blank line (a message whose header does
+not end within :data:`MAX_HEADER_BYTES` is skipped: what follows may be its
+body, which is never read into outputs), and its body is skipped by searching for the next
 separator line. Memory stays bounded whatever the file holds (a 2 GB line, a
 40 MB attachment).
 """
@@ -15,10 +16,13 @@ from typing import BinaryIO
 
 from ._result import AdapterError
 
-__all__ = ["MAX_HEADER_BYTES", "MAX_SEPARATOR_LINE", "mbox_headers"]
+__all__ = ["HEADER_TOO_LONG", "MAX_HEADER_BYTES", "MAX_SEPARATOR_LINE", "mbox_headers"]
 
-#: Bytes of a message's header read at most; the rest of a longer header is skipped.
-MAX_HEADER_BYTES = 256 * 1024
+#: Bytes a message's header may take: a longer one (or a message with no blank
+#: line ending its header) is skipped, counted under ``header_over_<n>_bytes``.
+MAX_HEADER_BYTES = 64 * 1024
+#: The start of the skip reason of a message whose header is too long.
+HEADER_TOO_LONG = "header_over_"
 #: Bytes read from the file at a time.
 CHUNK_BYTES = 1 << 20
 #: Bytes of an mbox separator line looked at.
@@ -85,8 +89,9 @@ class _Window:
 def mbox_headers(stream: BinaryIO, file: str) -> Iterator[tuple[bytes, str]]:
     """Each message's header bytes in an mbox stream, and a problem note ('' if none).
 
-    Notes: ``header_over_<n>_bytes_cut`` (the header was cut at
-    :data:`MAX_HEADER_BYTES`), ``last_message_truncated`` (the file ends inside
+    Problems: ``header_over_<n>_bytes`` (no blank line within
+    :data:`MAX_HEADER_BYTES`: the caller skips the message; the header
+    yielded is then empty), ``last_message_truncated`` (the file ends inside
     a header).
 
     Raises
@@ -112,8 +117,7 @@ def mbox_headers(stream: BinaryIO, file: str) -> Iterator[tuple[bytes, str]]:
             if window.eof:
                 yield buf[start + 1:], "last_message_truncated"
                 return
-            yield buf[start + 1: start + 1 + MAX_HEADER_BYTES], (
-                f"header_over_{MAX_HEADER_BYTES}_bytes_cut")
+            yield b"", f"{HEADER_TOO_LONG}{MAX_HEADER_BYTES}_bytes"
             window.pos += MAX_HEADER_BYTES
         else:
             yield buf[start + 1: start + end + 1], ""

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .._contract import TABLES
+from .._controls import has_control
 from ._events import Roster, iso_datetime, known_engagements, stable_id, stakeholder_rows
 from ._result import AdapterResult, ImportReport
 from ._rules import MappingRules
@@ -120,7 +121,10 @@ class MessageMapper:
 
     The reader counts each record it reads (``report.read``) and the records it
     cannot make a message of; :meth:`add` counts the rest as mapped or skipped
-    (``no_engagement_matched``, ``unknown_engagement``, ``duplicate_message``).
+    (``no_engagement_matched``, ``unknown_engagement``, ``duplicate_message``,
+    ``control_character_in_sender`` and ``control_character_in_engagement_id``:
+    a NUL or other control character in an id or address, which a bundle
+    cannot hold).
 
     Parameters
     ----------
@@ -151,9 +155,15 @@ class MessageMapper:
     def add(self, message: Message) -> None:
         """Map one message (already counted as read), or count why not."""
         report = self.report
+        if has_control(message.sender):
+            report.skip("control_character_in_sender", listed=self._listed(message))
+            return
         engagement = self._engagement(message)
         if engagement is None:
             report.skip("no_engagement_matched", listed=self._listed(message))
+            return
+        if has_control(engagement):
+            report.skip("control_character_in_engagement_id", listed=self._listed(message))
             return
         if self.known is not None and engagement not in self.known:
             listed = self._listed(message)

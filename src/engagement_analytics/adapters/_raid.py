@@ -10,11 +10,13 @@ and decisions are not commitments). The header row is found among the first
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pandas as pd
 
+from .._zipcheck import ZipTooLarge, check_zip
 from ._clock import CellRef
 from ._commitments import CommitmentMapper, LogEntry, parse_log_date
 from ._csv import _folded
@@ -29,6 +31,10 @@ __all__ = ["read_raid"]
 
 #: Rows searched for the header (the row naming the ``raised`` and ``status`` columns).
 HEADER_SEARCH_ROWS = 30
+#: Bytes an ``.xlsx`` log may unpack to (all its parts together, and any one
+#: part), checked on the zip directory before openpyxl opens it: a RAID log is
+#: a few hundred rows; a 1 MB file of 20 million shared strings unpacks to 340 MB.
+MAX_XLSX_UNPACKED_BYTES = 128 * 1024 * 1024
 
 
 def read_raid(
@@ -90,9 +96,24 @@ def _records(path: Path, sheet: str | None) -> Iterator[list[str]]:
         yield from csv_records(path)
 
 
+def _check_xlsx(path: Path) -> None:
+    """Refuse an ``.xlsx`` file that would unpack to too much (a zip bomb), in one line."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            check_zip(archive, path.name, max_member_bytes=MAX_XLSX_UNPACKED_BYTES,
+                      max_total_bytes=MAX_XLSX_UNPACKED_BYTES)
+    except ZipTooLarge as exc:
+        raise AdapterError(str(exc)) from None
+    except FileNotFoundError:
+        raise AdapterError(f"{path.name}: file not found") from None
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise AdapterError(f"{path.name}: not a readable XLSX file ({type(exc).__name__})") from None
+
+
 def _xlsx_records(path: Path, sheet: str | None) -> Iterator[list[str]]:
     import openpyxl
 
+    _check_xlsx(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .._controls import replace_controls
+
 __all__ = ["AdapterError", "AdapterResult", "ImportReport", "first_line"]
 
 #: Characters of a title kept in the list of unmatched events.
@@ -65,6 +67,8 @@ class ImportReport:
         if listed is not None:
             listed = dict(listed, reason=reason)
             listed["title"] = str(listed.get("title", ""))[:TITLE_EXCERPT]
+            # Outside text, written to --unmatched CSV: no NUL or other control character.
+            listed = {k: replace_controls(str(v))[0] for k, v in listed.items()}
             self.unmatched.append(listed)
 
     def merge(self, other: ImportReport) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 import pandas as pd
 
 from ._events import read_roster
-from ._jsonfiles import ExportTree
+from ._jsonfiles import LINK_NOTE, ExportTree
 from ._messages import Message, MessageMapper, message_key
 from ._result import AdapterError, AdapterResult, ImportReport
 from ._rules import MappingRules
@@ -73,6 +73,8 @@ def read_slack(
         if not path.exists():
             raise AdapterError(f"{path.name}: file not found")
         with ExportTree(path) as tree:
+            if tree.links_not_followed:
+                report.notes[LINK_NOTE] += len(tree.links_not_followed)
             _read_export(tree, path.name, mapper, report)
     return mapper.result()
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -76,8 +75,10 @@ def write_bundle(
     Raises
     ------
     AdapterError
-        When a table exists in another format (append needs CSV) or an
-        existing file repeats a key.
+        When a table exists in another format (append needs CSV), an
+        existing file repeats a key, or a cell holds a NUL byte (a bundle
+        CSV with one could never be read again; readers skip such items
+        first, so this is a last guard).
 
     Notes
     -----
@@ -97,6 +98,7 @@ def write_bundle(
             new = _clean(new)
             old = _clean(_read_csv(path)) if append and path.exists() else None
             merged, added, updated = _merge(table, old, new, path.name)
+            _refuse_nul(merged, path.name)
             merged_tables[path.name] = merged
             before = 0 if old is None else len(old)
             rows.append(
@@ -202,6 +204,16 @@ def _merge(
     return merged, len(added), updated
 
 
+def _refuse_nul(frame: pd.DataFrame, file: str) -> None:
+    """Raise a one-line AdapterError if any cell (or column name) of ``frame`` holds a NUL byte."""
+    for column in frame.columns:
+        if "\0" in str(column):
+            raise AdapterError(f"{file}: a column name holds a NUL byte; nothing written")
+        if frame[column].str.contains("\0", regex=False).any():
+            raise AdapterError(f"{file}, column {str(column)!r}: a cell holds a NUL byte; "
+                               "nothing written")
+
+
 def _key_index(frame: pd.DataFrame, keys: list[str]) -> pd.MultiIndex:
     """The rows' keys as compared when merging (person ids case-insensitively)."""
     parts = {
@@ -230,11 +242,9 @@ def _unique(table: str, frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Write through a temporary file so a failure never leaves half a table.
+    """Write one table into ``replace_files``' staging folder (no temporary file needed there).
 
     Cells a spreadsheet would evaluate are escaped (see ``safe_csv``); the
     loader removes the escape again.
     """
-    tmp = path.with_name(path.name + ".tmp")
-    write_csv(frame, tmp, index=False)
-    os.replace(tmp, path)
+    write_csv(frame, path, index=False)

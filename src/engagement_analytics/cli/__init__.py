@@ -49,6 +49,10 @@ def main(argv: list[str] | None = None) -> None:
     except UsageProblem as exc:
         console_err.print(f"error: {exc}", markup=False, highlight=False)
         sys.exit(2)
+    except MemoryError:  # a last resort: readers cap what they read, so this names no file
+        console_err.print("error: out of memory while reading the input; the input is too large",
+                          markup=False, highlight=False)
+        sys.exit(2)
     except OSError as exc:  # an output folder that cannot be made or written, a vanished file
         where = f"{exc.filename}: " if exc.filename else ""
         console_err.print(f"error: {where}{exc.strerror or exc}", markup=False, highlight=False)

@@ -7,24 +7,59 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import secrets
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, RenderableType
+from rich.segment import Segment
 
 from .. import LOCK_WAIT_SECONDS
 from ..safe_csv import write_csv as write_csv  # re-exported: every CSV the CLI writes
 
+#: What a terminal must not receive raw: C0 and C1 control characters and DEL, but tab and newline.
+_CONTROL_ON_SCREEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with its control characters (but tab and newline) shown as ``\\xNN``."""
+    if _CONTROL_ON_SCREEN.search(text) is None:
+        return text
+    return _CONTROL_ON_SCREEN.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
+
+
+class SafeConsole(Console):
+    """A rich Console that never sends a control character of the printed text to the terminal.
+
+    Text from exports (subjects, file names, Jira keys, ICS UIDs, Slack folder
+    names) may hold ESC sequences that clear the screen, fake output or plant
+    links. Every segment rendered (strings, Text, table cells) has its control
+    characters but tab and newline shown as ``\\x1b``-style escapes; only
+    rich's own control segments (styles, cursor moves) pass unchanged.
+    """
+
+    def render(
+        self, renderable: RenderableType, options: ConsoleOptions | None = None
+    ) -> Iterable[Segment]:
+        for segment in super().render(renderable, options):
+            if segment.control or not segment.text:
+                yield segment
+            else:
+                text = escape_controls(segment.text)
+                yield segment if text is segment.text else Segment(text, segment.style)
+
+
 # Everything the CLI prints may hold untrusted text (paths, sheet names, titles,
 # cell values): rich markup ("[/]"), emoji codes (":x:") and highlighting are
-# off for every print. Styled words are passed as rich Text objects instead.
-console = Console(markup=False, emoji=False, highlight=False, soft_wrap=True)
-console_err = Console(stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True)
+# off for every print, and control characters are escaped (SafeConsole).
+# Styled words are passed as rich Text objects instead.
+console = SafeConsole(markup=False, emoji=False, highlight=False, soft_wrap=True)
+console_err = SafeConsole(stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True)
 
 
 class UsageProblem(Exception):

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from .. import load_bundle
 from .. import signals as _signals
-from .common import UsageProblem, console, parse_date, write_csv
+from .common import UsageProblem, console, parse_date, write_atomically, write_csv
 
 OUT_SUFFIXES = (".csv", ".parquet")
 
@@ -75,10 +75,11 @@ def signals(
     if out is None:
         _print_summary(result)
         return
+    # Through a temporary file renamed into place: never half a file at OUT.
     if out.suffix.lower() == ".csv":
-        write_csv(result, out, index=True)
+        write_atomically(out, lambda path: write_csv(result, path, index=True))
     else:
-        result.to_parquet(out)
+        write_atomically(out, result.to_parquet)
     console.print(f"{len(result)} engagements x {result.shape[1]} signals written to {out}",
                   markup=False)
 

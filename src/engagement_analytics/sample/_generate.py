@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._atomic import replace_files
 from .._contract import TABLES
 from ..safe_csv import escape_frame
 from ._attendance import draw_attendance
@@ -71,9 +72,12 @@ class SampleBundle:
     as_of: dt.date
 
     def write(self, out_dir: str | Path) -> Path:
-        """Write the six tables, ``truth.csv`` and ``README.md`` into ``out_dir``.
+        """Write the six tables, ``truth.csv`` and ``README.md`` into ``out_dir``, all or nothing.
 
         Files are byte-identical for the same arguments of :func:`generate`.
+        They replace the folder's previous ones as one set (as ``import``
+        writes a bundle): a run killed half-way leaves the previous files,
+        never a mix; other files in the folder are kept.
 
         Returns
         -------
@@ -81,13 +85,15 @@ class SampleBundle:
             The folder written to (created if needed).
         """
         out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        for name in TABLE_NAMES:
-            write_csv(self.tables[name], out / f"{name}.csv")
         truth = self.truth.copy()
         truth["closed"] = np.where(truth["closed"], "true", "false")
-        escape_frame(truth, index=False).to_csv(out / "truth.csv", index=False, float_format="%.6f", lineterminator="\n")
-        (out / "README.md").write_text(readme_text(self), encoding="utf-8", newline="\n")
+        writers = {f"{name}.csv": lambda path, frame=self.tables[name]: write_csv(frame, path)
+                   for name in TABLE_NAMES}
+        writers["truth.csv"] = lambda path: escape_frame(truth, index=False).to_csv(
+            path, index=False, float_format="%.6f", lineterminator="\n")
+        writers["README.md"] = lambda path: path.write_text(readme_text(self), encoding="utf-8",
+                                                            newline="\n")
+        replace_files(out, writers)
         return out
 
 
