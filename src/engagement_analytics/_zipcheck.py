@@ -1,8 +1,7 @@
 """Refusing zip bombs from a zip file's directory, before anything is inflated.
 
 Shared by every reader of a zip: the Slack export (``import slack``), RAID
-``.xlsx`` logs (``import raid``) and, when it adopts it, the loader's XLSX
-reader. A zip's directory states each member's compressed and uncompressed
+``.xlsx`` logs (``import raid``) and the loader's XLSX reader. A zip's directory states each member's compressed and uncompressed
 size; a bomb states huge uncompressed sizes (or ratios no real file has), so
 it is refused here in microseconds. The stated sizes may lie: readers still
 cap the bytes they actually inflate (Python's ``zipfile`` also stops at the
@@ -34,6 +33,7 @@ def check_zip(
     max_member_bytes: int,
     max_total_bytes: int,
     max_ratio: float = MAX_RATIO,
+    ratio_floor_bytes: int = RATIO_FLOOR_BYTES,
     members: list[zipfile.ZipInfo] | None = None,
 ) -> None:
     """Raise :class:`ZipTooLarge` unless every member (or ``members``) is within the caps.
@@ -46,8 +46,8 @@ def check_zip(
     max_member_bytes, max_total_bytes : int
         Stated uncompressed size of one member, and of all of them together.
     max_ratio : float
-        Uncompressed / compressed size of a member larger than
-        :data:`RATIO_FLOOR_BYTES`.
+        Uncompressed / compressed size of a member larger than ``ratio_floor_bytes``
+        (default :data:`RATIO_FLOOR_BYTES`).
     members : list of ZipInfo, optional
         The members that will be read (default all).
     """
@@ -60,7 +60,7 @@ def check_zip(
             raise ZipTooLarge(f"{where}: {info.filename!r} unpacks to {size:,} bytes, more than "
                               f"the limit of {max_member_bytes:,}; refused")
         ratio = size / max(info.compress_size, 1)
-        if size > RATIO_FLOOR_BYTES and ratio > max_ratio:
+        if size > ratio_floor_bytes and ratio > max_ratio:
             raise ZipTooLarge(f"{where}: {info.filename!r} is compressed {ratio:,.0f} to 1, more than "
                               f"the limit of {max_ratio:,.0f} to 1 (a zip bomb?); refused")
         total += size

@@ -19,6 +19,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 
+from .._zipcheck import ZipTooLarge, check_zip
 from . import _limits
 from ._raw import first_line, unreadable
 from ._types import BundleError
@@ -64,16 +65,14 @@ def _check_archive(file: Path, label: str) -> None:
     try:
         with zipfile.ZipFile(file) as archive:
             parts = archive.infolist()
-            unpacked = sum(part.file_size for part in parts)
-            if unpacked > _limits.MAX_XLSX_UNCOMPRESSED_BYTES:
-                raise unreadable(label, f"unpacks to {unpacked:,} bytes, more than the limit of "
-                                        f"{_limits.MAX_XLSX_UNCOMPRESSED_BYTES:,} for an .xlsx file "
-                                        "(save large tables as CSV or Parquet)")
-            for part in parts:
-                ratio = part.file_size / max(part.compress_size, 1)
-                if part.file_size > _limits.XLSX_RATIO_FLOOR_BYTES and ratio > _limits.MAX_XLSX_COMPRESSION_RATIO:
-                    raise unreadable(label, f"part '{part.filename}' is compressed {ratio:,.0f} to 1, more than "
-                                            f"the limit of {_limits.MAX_XLSX_COMPRESSION_RATIO} to 1 (a zip bomb?)")
+            try:
+                check_zip(archive, "workbook", max_member_bytes=_limits.MAX_XLSX_UNCOMPRESSED_BYTES,
+                          max_total_bytes=_limits.MAX_XLSX_UNCOMPRESSED_BYTES,
+                          max_ratio=_limits.MAX_XLSX_COMPRESSION_RATIO,
+                          ratio_floor_bytes=_limits.XLSX_RATIO_FLOOR_BYTES)
+            except ZipTooLarge as exc:
+                why = str(exc).removeprefix("workbook: ")
+                raise unreadable(label, f"{why} (save large tables as CSV or Parquet)") from None
             cells_left = _limits.MAX_SHEET_CELLS
             for part in parts:
                 # Python's zipfile never inflates a part beyond its declared size.
