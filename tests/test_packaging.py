@@ -74,3 +74,5 @@ def test_the_wheel_ships_the_report_notebooks_and_templates(tmp_path):
         assert link.is_symlink(), f"{link.name} is a copy, not a link to the package's notebook"
         assert f"engagement_analytics/report/notebooks/{link.name}" in names
     assert "engagement_analytics/report/templates/report.html.j2" in names
+    # The watchlist's advice is data read at run time.
+    assert "engagement_analytics/watchlist/advice.toml" in names

@@ -129,7 +129,8 @@ class Engine:
             out.loc[members, "risk"] = model.predict(rows)
             if n_bootstrap or model.status == BASE_RATE:
                 seed = np.random.SeedSequence([self.random_state, int(k)])
-                low, high, _ = bootstrap_interval(model, rows, n_bootstrap=n_bootstrap, seed=seed)
+                low, high, model.refits = bootstrap_interval(model, rows, n_bootstrap=n_bootstrap,
+                                                             seed=seed)
                 out.loc[members, "risk_low"] = low
                 out.loc[members, "risk_high"] = high
             if reasons and model.status == MODEL:

@@ -170,8 +170,8 @@ class Watchlist:
         reasons (list of sentences), reason_signals, family, action.
     landmarks : DataFrame
         One row per landmark as of ``as_of``: landmark, closed (training
-        engagements), events, still_running, base_rate, status, penalty, active
-        (engagements scored there).
+        engagements), events, still_running, base_rate, status, penalty, refits
+        (bootstrap refits behind the intervals), active (engagements scored there).
     backtest : Backtest or None
     warnings : list of str
     trend_weeks : int

@@ -82,6 +82,8 @@ class LandmarkModel:
         Share of the training engagements where each signal could be measured.
     penalty : float
         The inverse L2 penalty chosen by cross-validation (NaN without a model).
+    refits : int
+        Bootstrap refits behind the latest intervals (0 before any).
     notes : list of str
     """
 
@@ -96,6 +98,7 @@ class LandmarkModel:
     share_yes: pd.Series | None = None
     measured: pd.Series | None = None
     penalty: float = np.nan
+    refits: int = 0
     notes: list[str] = field(default_factory=list)
     pipeline: object = None
     features: np.ndarray | None = None
@@ -257,7 +260,7 @@ def bootstrap_interval(
         start = np.append(final.coef_.ravel(), final.intercept_)
         coefficients, converged = _newton_refits(design, y, counts * weights, start, final.C)
         risk = 1.0 / (1.0 + np.exp(-(coefficients @ target.T)))
-    if not converged:
+    if not converged and "some bootstrap refits did not converge" not in model.notes:
         model.notes.append("some bootstrap refits did not converge")
     low, high = np.percentile(risk, [2.5, 97.5], axis=0)
     return low, high, len(counts)

@@ -70,7 +70,7 @@ def _landmark_table(engine: Engine, scored: pd.DataFrame) -> pd.DataFrame:
         rows.append({
             "landmark": fraction, "closed": model.training.n, "events": model.training.events,
             "still_running": model.training.running, "base_rate": model.base_rate,
-            "status": model.status, "penalty": model.penalty,
+            "status": model.status, "penalty": model.penalty, "refits": model.refits,
             "active": int((scored["landmark"] == fraction).sum()),
         })
     return pd.DataFrame(rows)
@@ -82,15 +82,19 @@ def _warnings(engine: Engine, scored: pd.DataFrame, landmarks: pd.DataFrame, eve
     if pool < closed:
         out.append(f"the landmark models train on a fixed random {pool:,} of the {closed:,} closed "
                    "engagements (a cap for speed; intervals are computed on that subset)")
-    unavailable = dict(engine.frames.landmark(engine.landmarks[0]).attrs.get("unavailable") or {}) \
-        if pool else {}
-    out += [f"{name} could not be measured: {why}" for name, why in unavailable.items()]
+    attrs = engine.frames.landmark(engine.landmarks[0]).attrs if pool else {}
+    out += [f"{name} could not be measured: {why}"
+            for name, why in dict(attrs.get("unavailable") or {}).items()]
+    out += [f"{name} is measured on part of its data: {why}"
+            for name, why in dict(attrs.get("partial") or {}).items()]
     for status, count in scored["status"].value_counts(sort=False).items():
         if status == "too early":
             out.append(f"{count} active engagement{' is' if count == 1 else 's are'} under "
                        f"{engine.landmarks[0]:.0%} of the planned schedule: too early to score")
     for row in landmarks[landmarks["active"] > 0].itertuples():
         where = f"at {row.landmark:.0%} of plan"
+        model = engine.model(engine.day, engine.landmarks.index(row.landmark))
+        out += [f"{where}: {note}" for note in model.notes]
         if row.status != MODEL:
             out.append(f"{where}: {row.closed} closed engagements, {row.events} {event_word}: "
                        f"{row.status}; the {row.active} active there "
