@@ -34,6 +34,12 @@ def test_the_backtest_beats_both_baselines_on_a_planted_portfolio(planted_result
     assert backtest.median_weeks_warning > 0
     # Judged only on outcomes known today, and only engagements active on each date.
     assert (table["judged"] <= table["scored"]).all() and (table["scored"] <= table["active"]).all()
+    # What happened to engagements by the risk they were given: more risk, more failures, and
+    # no bin more than 10 points off (about 100 judged rows per bin).
+    calibration = backtest.calibration()
+    assert calibration["n"].sum() == table["judged"].sum()
+    assert calibration["observed_rate"].is_monotonic_increasing
+    assert (calibration["mean_predicted"] - calibration["observed_rate"]).abs().max() <= 0.1
 
 
 def test_json_has_one_entry_per_active_engagement_in_the_documented_shape(planted, planted_result):

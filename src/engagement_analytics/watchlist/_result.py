@@ -102,6 +102,21 @@ class Backtest:
         rate = lambda rows: float(rows["event"].mean()) if len(rows) else np.nan  # noqa: E731
         return rate(judged[top]), rate(judged[~top])
 
+    def calibration(self, *, bins: int = 5) -> pd.DataFrame:
+        """What happened to engagements by the risk they were given: equal-count bins of the
+        judged (date, engagement) rows, with ``bin, mean_predicted, observed_rate, n``."""
+        judged = self.scores[self.scores["risk"].notna() & self.scores["known"].astype(bool)]
+        columns = ["bin", "mean_predicted", "observed_rate", "n"]
+        if not len(judged):
+            return pd.DataFrame(columns=columns)
+        count = max(1, min(bins, len(judged) // 20))
+        ranks = judged["risk"].rank(method="first")
+        labels = pd.qcut(ranks, count, labels=False) + 1
+        return (judged.assign(bin=labels.to_numpy())
+                .groupby("bin").agg(mean_predicted=("risk", "mean"), observed_rate=("event", "mean"),
+                                    n=("event", "size"))
+                .reset_index()[columns])
+
     def summary(self) -> str:
         """The backtest in a few sentences, with the numbers."""
         if not len(self.table):
