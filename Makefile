@@ -57,8 +57,9 @@ sample: install ## Regenerate the committed sample bundle (byte-for-byte)
 large: install ## Generate the large benchmark bundle into data/large (never committed)
 	$(BIN)/engagement-analytics sample --out data/large --n 20000 --seed 7
 
-benchmark: install ## Load, signals, drivers and adapter benchmarks (needs `make large`)
+benchmark: install ## Load, signals, drivers, watchlist and adapter benchmarks (needs `make large`)
 	$(BIN)/python benchmarks/bench_pipeline.py data/large --repeat 3
+	$(BIN)/python benchmarks/bench_watchlist.py data/large
 	$(BIN)/python benchmarks/bench_adapters.py
 
 constraints: install ## Re-pin requirements/constraints.txt from the current .venv

@@ -76,3 +76,5 @@ def test_the_wheel_ships_the_report_notebooks_and_templates(tmp_path):
         assert f"engagement_analytics/report/notebooks/{link.name}" in names
     assert "engagement_analytics/report/templates/report.html.j2" in names
     assert not any("00_start_here" in name for name in names)
+    # The watchlist's advice is data read at run time.
+    assert "engagement_analytics/watchlist/advice.toml" in names

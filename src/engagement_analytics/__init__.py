@@ -5,6 +5,8 @@ The public API is small:
 - :func:`load_bundle` reads and validates an export bundle (see ``docs/bundle.md``);
 - :mod:`engagement_analytics.signals` computes the nine pattern families per engagement;
 - :mod:`engagement_analytics.drivers` tests which of them predict failure;
+- :mod:`engagement_analytics.watchlist` ranks the active engagements by risk, says why and what
+  to do, and checks that warning against past dates;
 - :mod:`engagement_analytics.sample` generates bundles with a known, planted truth;
 - :mod:`engagement_analytics.plots` builds the report figures;
 - :mod:`engagement_analytics.adapters` turns calendar and CRM exports into a bundle.

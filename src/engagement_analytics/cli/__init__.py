@@ -29,6 +29,7 @@ from . import report as _report  # noqa: E402
 from . import sample as _sample  # noqa: E402
 from . import signals as _signals  # noqa: E402
 from . import validate as _validate  # noqa: E402
+from . import watchlist as _watchlist  # noqa: E402
 
 _validate.register(app)
 _report.register(app)
@@ -36,6 +37,7 @@ _signals.register(app)
 _drivers.register(app)
 _importers.register(app)
 _sample.register(app)
+_watchlist.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

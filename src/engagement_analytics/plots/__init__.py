@@ -55,14 +55,17 @@ from ._sections import (
     lead_signal,
 )
 from ._theme import FAMILY_COLORS, TEMPLATE, escape
+from ._watchlist import FullTable, backtest_figure, full_table, risk_history_figure
 
 __all__ = [
     "DECIMALS",
     "FAMILY_COLORS",
     "FamilySection",
+    "FullTable",
     "TEMPLATE",
     "auc_figure",
     "auc_numbers",
+    "backtest_figure",
     "calibration_figure",
     "comparison_figure",
     "comparison_numbers",
@@ -77,6 +80,7 @@ __all__ = [
     "family_trajectory",
     "forest_figure",
     "forest_numbers",
+    "full_table",
     "importance_figure",
     "lead_signal",
     "measured_figure",
@@ -86,6 +90,7 @@ __all__ = [
     "outcome_numbers",
     "portfolio_figure",
     "portfolio_numbers",
+    "risk_history_figure",
     "trajectory_figure",
     "trajectory_numbers",
 ]

@@ -140,9 +140,10 @@ def forest_figure(forest: pd.DataFrame) -> go.Figure:
     return _note_if_empty(figure, forest, what="tested signal")
 
 
-def calibration_figure(calibration: pd.DataFrame) -> go.Figure:
+def calibration_figure(calibration: pd.DataFrame, *,
+                       title: str = "Calibration of the cross-validated model") -> go.Figure:
     """Observed event rate against mean predicted probability, per bin, with the diagonal."""
-    figure = new_figure(title="Calibration of the cross-validated model")
+    figure = new_figure(title=title)
     figure.add_trace(go.Scatter(
         x=[0, 1], y=[0, 1], mode="lines", name="perfect calibration",
         line={"color": "#AAAAAA", "dash": "dash"}, hoverinfo="skip",

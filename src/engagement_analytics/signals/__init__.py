@@ -22,6 +22,7 @@ first 50% of each engagement's planned schedule, as of 2026-06-30 (the latest da
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 import numpy as np
@@ -29,7 +30,8 @@ import pandas as pd
 
 from ..bundle import Bundle
 from ._catalog import FAMILIES, HIGHER, LOWER, catalog_frame
-from ._compute import SIGNAL_NAMES, restrict, signal_frame
+from ._compute import SIGNAL_NAMES, signal_frame
+from ._compute import restrict as _restrict
 from ._windows import (
     DEFAULT_AT_FRACTION,
     public_windows,
@@ -45,7 +47,9 @@ __all__ = [
     "LOWER_IS_RISKIER",
     "catalog",
     "compute",
+    "as_of_date",
     "over_time",
+    "restrict",
     "window_options",
     "windows",
 ]
@@ -115,6 +119,35 @@ def compute(
     return signal_frame(bundle, spec)
 
 
+def as_of_date(bundle: object, as_of: object = None) -> dt.date:
+    """The day :func:`compute` measures up to, for the same ``as_of``.
+
+    ``as_of`` as a calendar day (a datetime counts as its UTC day); by default
+    the bundle's data horizon: the latest start date, meeting, message or
+    commitment date it mentions (never a closed date, which is an outcome field).
+
+    Raises
+    ------
+    ValueError
+        If ``as_of`` is not a date.
+    """
+    return window_spec(bundle, as_of=as_of).as_of_date
+
+
+def restrict(bundle: object, engagement_ids: Iterable[str]) -> object:
+    """The bundle cut to some engagements: every table keeps only their rows.
+
+    Signals are measured engagement by engagement, so :func:`compute` on the
+    cut bundle gives the same values for those engagements, faster.
+
+    Raises
+    ------
+    ValueError
+        If an id is not in the bundle.
+    """
+    return _restrict(bundle, engagement_ids)
+
+
 def windows(
     bundle: Bundle,
     *,
@@ -173,7 +206,7 @@ def over_time(
     unknown = sorted(set(wanted) - set(SIGNAL_NAMES))
     if unknown:
         raise ValueError(f"unknown signals: {', '.join(unknown)}")
-    small = restrict(bundle, engagement_ids)
+    small = _restrict(bundle, engagement_ids)
     spec = window_spec(small, as_of=as_of)
     life = resolve_windows(small.engagements, spec)
     steps = int(np.ceil(life["elapsed_days"].max() / every_days)) if len(life) else 0

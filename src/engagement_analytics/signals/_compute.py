@@ -10,7 +10,7 @@ import pandas as pd
 from ..bundle import Bundle
 from ._catalog import FAMILIES, SIGNALS
 from ._families import FAMILY_FUNCTIONS
-from ._prepare import prepare
+from ._prepare import positions, prepare
 from ._windows import WindowSpec, resolve_windows
 
 __all__ = ["missing_tables", "restrict", "signal_frame", "unavailable_signals"]
@@ -88,10 +88,11 @@ def restrict(bundle: Bundle, engagement_ids: object) -> Bundle:
     def keep(frame: pd.DataFrame | None) -> pd.DataFrame | None:
         if frame is None:
             return None
-        return frame.loc[frame["engagement_id"].isin(ids)]
+        # An Arrow hash join: pandas' isin on string columns builds a Python list of the ids.
+        return frame.loc[positions(frame["engagement_id"], ids) >= 0]
 
     meetings = keep(bundle.meetings)
-    attendance = bundle.attendance.loc[bundle.attendance["meeting_id"].isin(meetings["meeting_id"])]
+    attendance = bundle.attendance.loc[positions(bundle.attendance["meeting_id"], meetings["meeting_id"]) >= 0]
     return dataclasses.replace(
         bundle,
         engagements=keep(bundle.engagements),
