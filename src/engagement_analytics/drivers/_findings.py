@@ -17,10 +17,9 @@ SIGNAL_PHRASES = {
     "deliverables_per_sold_day": "the number of deliverables sold per sold day",
     "sponsor_named": "whether an executive sponsor was named",
     "sponsor_steering_attendance_rate": "the share of steering meetings the executive sponsor attended",
-    "sponsor_longest_absence_share": "the sponsor's longest absence from meetings, as a share of the time elapsed",
     "sponsor_decline_rate": "the share of invitations the sponsor declined",
-    "client_longest_silence_share": "the client's longest silence, as a share of the time elapsed",
-    "client_recent_activity_ratio": "client activity in the last four weeks relative to before",
+    "client_longest_silence_days": "the client's longest silence in days",
+    "client_days_since_last_activity": "the days since the client was last active",
     "client_organized_meeting_share": "the share of meetings organised by the client",
     "change_agent_attendance_rate": "the share of invitations the change agent attended",
     "client_owned_action_share": "the share of delivery actions owned by client leads",
@@ -29,7 +28,7 @@ SIGNAL_PHRASES = {
     "client_overdue_share": "the share of client commitments overdue",
     "vendor_median_reply_hours": "the median hours the team took to reply to the client",
     "vendor_instant_or_after_hours_reply_share": "the share of replies to the client sent instantly or after hours",
-    "client_adhoc_meetings_per_week": "ad hoc meetings called by the client per week",
+    "adhoc_meetings_per_week": "the number of ad hoc meetings per week",
     "champions_per_client_stakeholder": "the number of champions per client stakeholder",
     "champion_session_attendance_rate": "the share of workshops, demos and trainings champions attended",
     "champion_led_session_share": "the share of workshops, demos and trainings led by a champion",
@@ -37,9 +36,8 @@ SIGNAL_PHRASES = {
     "purpose_statement_agreed": "whether a purpose statement was agreed",
     "discovery_meetings_first_3_weeks": "the number of discovery meetings in the first three weeks",
     "days_to_first_steering_share": "the wait for the first steering meeting, as a share of the time elapsed",
-    "client_people_per_month": "the number of client people attending per month",
+    "client_people_per_meeting": "the number of client people at a typical meeting",
     "top_client_attendee_share": "the share of client attendance by a single person",
-    "invited_client_attended_share": "the share of invited client people who ever attended",
 }
 
 #: For 0/1 signals: the risky case and the safe case, as clauses.
