@@ -76,12 +76,16 @@ def test_joint_model_beats_chance_and_is_calibrated_in_bulk(result, planted):
 
 def test_findings_name_the_planted_signals_window_and_quiet_family(result):
     sentences = result.findings
-    assert len(sentences) == 3
+    # two findings, each planted family adjusted for the others, the caveat, the quiet family
+    assert len(sentences) == 6
     assert sentences[0].startswith("Where ")
     assert any("effort estimate" in s for s in sentences[:2])
     assert any("steering meetings the executive sponsor attended was at or below" in s
                for s in sentences[:2])
-    assert sentences[2].startswith("No evidence that the client going dark goes with failure")
+    assert "still goes with failure once the other patterns are accounted for" in sentences[2]
+    assert {s.split(" still goes")[0] for s in sentences[2:4]} == {"Overselling", "An absent executive sponsor"}
+    assert "not proof of what causes failure" in sentences[4]
+    assert sentences[5].startswith("No evidence that the client going dark goes with failure")
     # The window is stated once, by the result, not in every sentence.
     assert "the first half of each planned schedule" in result.window
     assert not any("window" in s for s in sentences)
@@ -108,7 +112,8 @@ def test_to_dict_has_the_cli_schema_and_no_nan(planted, catalog):
     assert {"outcome", "window", "n", "events", "signals", "families", "model", "findings"} <= set(as_dict)
     assert set(as_dict["signals"][0]) == {"signal", "family", "n", "odds_ratio", "ci_low", "ci_high",
                                           "p_value", "q_value"}
-    assert set(as_dict["families"][0]) == {"family", "signal", "odds_ratio", "q_value"}
+    assert set(as_dict["families"][0]) == {"family", "signal", "odds_ratio", "q_value", "adjusted_odds_ratio",
+                                           "adjusted_ci_low", "adjusted_ci_high"}
     assert set(as_dict["model"]) == {"cv_auc", "cv_auc_low", "cv_auc_high", "brier", "base_rate"}
     constant = next(s for s in as_dict["signals"] if s["signal"] == "client_days_since_last_activity")
     assert constant["odds_ratio"] is None and constant["q_value"] is None

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from engagement_analytics import drivers
 from engagement_analytics.cli import main
 
 # 8 failed, 4 challenged, 20 successful, 3 still active.
@@ -74,3 +75,15 @@ def test_bad_options_are_usage_errors(write_tiny_bundle, capsys):
     assert code == 2 and "cannot be used together" in err
     code, _, err = run(["drivers", str(folder), "--as-of", "March"], capsys)
     assert code == 2 and "--as-of: 'March' is not a date" in err
+
+
+def test_lead_time_json_and_table(write_tiny_bundle, capsys):
+    folder = write_tiny_bundle(OUTCOMES)
+    code, out, _ = run(["drivers", str(folder), "--lead-time", "--json"], capsys)
+    assert code == 0
+    rows = json.loads(out)["lead_time"]
+    assert [row["fraction"] for row in rows] == list(drivers.DEFAULT_LEAD_FRACTIONS)
+    code, out, _ = run(["drivers", str(folder), "--lead-time"], capsys)
+    assert code == 0 and "How early the patterns go with failure" in out and "80%" in out
+    code, _, err = run(["drivers", str(folder), "--lead-time", "--first-weeks", "4"], capsys)
+    assert code == 2 and "--lead-time sets its own windows" in err

@@ -23,5 +23,16 @@ from ._analyze import (
     ModelSummary,
     analyze,
 )
+from ._lead_time import DEFAULT_LEAD_FRACTIONS, LeadTimeResult, lead_time
 
-__all__ = ["OUTCOME_KINDS", "SIGNIFICANCE", "DriversResult", "InsufficientOutcomes", "ModelSummary", "analyze"]
+__all__ = [
+    "DEFAULT_LEAD_FRACTIONS",
+    "OUTCOME_KINDS",
+    "SIGNIFICANCE",
+    "DriversResult",
+    "InsufficientOutcomes",
+    "LeadTimeResult",
+    "ModelSummary",
+    "analyze",
+    "lead_time",
+]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["FAMILY_PHRASES", "SIGNAL_PHRASES", "SIGNIFICANCE", "findings"]
+__all__ = ["ADJUSTMENT_CAVEAT", "FAMILY_PHRASES", "SIGNAL_PHRASES", "SIGNIFICANCE", "findings"]
 
 #: q-value below which a signal is reported as a finding.
 SIGNIFICANCE = 0.05
@@ -116,7 +116,7 @@ def _signal_sentence(row: pd.Series, catalog: pd.DataFrame, verb: str) -> str:
 
 
 def _family_sentence(family: pd.Series, members: pd.DataFrame, catalog: pd.DataFrame) -> str:
-    name = FAMILY_PHRASES.get(family["family"], family["family"].replace("_", " "))
+    name = _family_name(family["family"])
     if pd.isna(family["signal"]):
         reasons = ", ".join(f"{r.signal}: {r.status}" for r in members.itertuples())
         return (f"Could not test whether {name} goes with failure "
@@ -128,9 +128,41 @@ def _family_sentence(family: pd.Series, members: pd.DataFrame, catalog: pd.DataF
     )
 
 
+#: Said once, after the adjusted sentences.
+ADJUSTMENT_CAVEAT = (
+    "The adjusted odds ratios come from one logistic regression of the strongest signal of "
+    "each family, each chosen on these same data. Adjustment is evidence about which patterns "
+    "act on their own, not proof of what causes failure: a pattern whose signals measure it "
+    "less well than another's can look like that one's shadow."
+)
+
+
+def _family_name(family: str) -> str:
+    return FAMILY_PHRASES.get(family, family.replace("_", " "))
+
+
+def _adjusted_sentence(family: pd.Series) -> str | None:
+    """Whether a family with a finding still goes with the outcome once the others are held fixed."""
+    if pd.isna(family.get("adjusted_odds_ratio", float("nan"))):
+        return None
+    name = _family_name(family["family"])
+    name = name[0].upper() + name[1:]
+    adjusted = (f"adjusted odds ratio {_number(family['adjusted_odds_ratio'])}, 95% CI "
+                f"{_number(family['adjusted_ci_low'])}-{_number(family['adjusted_ci_high'])}")
+    if family["adjusted_ci_low"] > 1:
+        return f"{name} still goes with failure once the other patterns are accounted for ({adjusted})."
+    opening = (f"{name} goes with failure (odds ratio {_number(family['odds_ratio'])} per SD), but not "
+               f"once the other patterns are accounted for ({adjusted})")
+    shadow = family.get("shadow_of")
+    if isinstance(shadow, str):
+        return f"{opening}: it looks like a shadow of {_family_name(shadow)}, not a separate cause."
+    return f"{opening}: these data cannot tell it apart from the other patterns."
+
+
 def findings(signal_stats: pd.DataFrame, family_stats: pd.DataFrame, catalog: pd.DataFrame, *,
              outcome: str) -> list[str]:
-    """Sentences: significant signals (strongest first), separations, then quiet families.
+    """Sentences: significant signals (strongest first), each family with a finding adjusted for
+    the others, separations, then quiet families.
 
     The window is not repeated in each sentence: every output that shows the
     findings states it once (``DriversResult.window``).
@@ -142,6 +174,12 @@ def findings(signal_stats: pd.DataFrame, family_stats: pd.DataFrame, catalog: pd
         _signal_sentence(row, catalog, verb)
         for _, row in significant.sort_values(["p_value", "signal"], kind="stable").iterrows()
     ]
+    found = family_stats[(family_stats["q_value"] < SIGNIFICANCE) & (family_stats["odds_ratio"] > 1)]
+    adjusted = [_adjusted_sentence(row) for _, row in
+                found.sort_values(["p_value", "family"], kind="stable").iterrows()]
+    adjusted = [sentence for sentence in adjusted if sentence]
+    if adjusted:
+        sentences += adjusted + [ADJUSTMENT_CAVEAT]
     for _, row in signal_stats[signal_stats["status"] == "separation"].iterrows():
         sentences.append(
             f"{_signal_phrase(row, catalog)[0].upper()}{_signal_phrase(row, catalog)[1:]} "

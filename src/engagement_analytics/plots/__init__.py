@@ -17,6 +17,7 @@ Examples
 """
 
 from ._figures import (
+    adjusted_figure,
     auc_figure,
     calibration_figure,
     comparison_figure,
@@ -24,6 +25,8 @@ from ._figures import (
     distribution_figure,
     forest_figure,
     importance_figure,
+    lead_time_auc_figure,
+    lead_time_figure,
     measured_figure,
     outcome_figure,
     portfolio_figure,
@@ -31,12 +34,14 @@ from ._figures import (
 )
 from ._numbers import (
     DECIMALS,
+    adjusted_numbers,
     auc_numbers,
     comparison_numbers,
     contrasting_pair,
     coverage_numbers,
     distribution_numbers,
     forest_numbers,
+    lead_time_numbers,
     measured_numbers,
     outcome_groups,
     outcome_numbers,
@@ -49,6 +54,7 @@ from ._sections import (
     family_section,
     family_trajectory,
     lead_signal,
+    lead_time_summary,
 )
 from ._theme import FAMILY_COLORS, TEMPLATE, escape
 
@@ -57,6 +63,8 @@ __all__ = [
     "FAMILY_COLORS",
     "FamilySection",
     "TEMPLATE",
+    "adjusted_figure",
+    "adjusted_numbers",
     "auc_figure",
     "auc_numbers",
     "calibration_figure",
@@ -75,6 +83,10 @@ __all__ = [
     "forest_numbers",
     "importance_figure",
     "lead_signal",
+    "lead_time_auc_figure",
+    "lead_time_figure",
+    "lead_time_numbers",
+    "lead_time_summary",
     "measured_figure",
     "measured_numbers",
     "outcome_figure",
