@@ -164,9 +164,10 @@ def adjusted_table(
     table.loc[list(chosen), "adjusted_ci_high"] = np.exp(intervals[:, 1])
     notes = []
     if left_out:
+        engagements = "engagement" if left_out == 1 else "engagements"
         notes.append(
-            f"the adjusted odds ratios leave out {left_out} engagements on which a family's "
-            "strongest signal could not be measured (too few of them to estimate their own term)"
+            f"the adjusted odds ratios leave out {left_out} {engagements} on which a family's "
+            "strongest signal could not be measured (too few to estimate a term of their own)"
         )
     untested = [f for f in table.index if f not in chosen]
     if untested:
