@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/bench_pipeline.py data/large [--steps duckdb,load,signals,drivers] [--repeat 1]
+    python benchmarks/bench_pipeline.py data/large [--steps duckdb,load,signals,drivers,lead_time] [--repeat 1]
 
 Each step runs in a fresh Python process, so its wall time and its peak
 resident memory (``ru_maxrss`` of that process) are its own. The baseline,
@@ -31,6 +31,7 @@ TARGETS = {
     "load": (3.0, 3.0, "load_bundle: read + validate + pseudonymise"),
     "signals": (4.0, 4.0, "load_bundle + signals.compute(at_fraction=0.5)"),
     "drivers": (None, None, "load_bundle + drivers.analyze (target: < 180 s on the large bundle)"),
+    "lead_time": (None, None, "load_bundle + drivers.lead_time, 8 fractions (target: < 180 s)"),
 }
 
 
@@ -54,29 +55,39 @@ def _step_load(bundle: Path) -> dict[str, object]:
     return {"rows": {name: counts.kept for name, counts in loaded.report.tables.items()}}
 
 
-def _step_signals(bundle: Path) -> dict[str, object]:
-    from engagement_analytics import load_bundle, signals
+def _after_load(bundle: Path, step, name: str) -> tuple[object, dict[str, object]]:
+    """Load the bundle, then time ``step(loaded)`` alone: its result and ``{name: seconds}``."""
+    from engagement_analytics import load_bundle
 
     loaded = load_bundle(bundle, pseudonym_key="benchmark")
     started = time.perf_counter()
-    values = signals.compute(loaded, at_fraction=0.5)
-    return {"compute_seconds": round(time.perf_counter() - started, 2), "shape": list(values.shape)}
+    result = step(loaded)
+    return result, {name: round(time.perf_counter() - started, 2)}
+
+
+def _step_signals(bundle: Path) -> dict[str, object]:
+    from engagement_analytics import signals
+
+    values, timing = _after_load(bundle, lambda b: signals.compute(b, at_fraction=0.5), "compute_seconds")
+    return {**timing, "shape": list(values.shape)}
 
 
 def _step_drivers(bundle: Path) -> dict[str, object]:
-    from engagement_analytics import drivers, load_bundle
+    from engagement_analytics import drivers
 
-    loaded = load_bundle(bundle, pseudonym_key="benchmark")
-    started = time.perf_counter()
-    result = drivers.analyze(loaded, random_state=0)
-    return {
-        "analyze_seconds": round(time.perf_counter() - started, 2),
-        "n": int(result.n),
-        "cv_auc": round(float(result.model.cv_auc), 3),
-    }
+    result, timing = _after_load(bundle, lambda b: drivers.analyze(b, random_state=0), "analyze_seconds")
+    return {**timing, "n": int(result.n), "cv_auc": round(float(result.model.cv_auc), 3)}
 
 
-_STEPS = {"duckdb": _step_duckdb, "load": _step_load, "signals": _step_signals, "drivers": _step_drivers}
+def _step_lead_time(bundle: Path) -> dict[str, object]:
+    from engagement_analytics import drivers
+
+    result, timing = _after_load(bundle, lambda b: drivers.lead_time(b, random_state=0), "lead_time_seconds")
+    return {**timing, "cv_auc": [round(float(v), 3) for v in result.summary["cv_auc"]]}
+
+
+_STEPS = {"duckdb": _step_duckdb, "load": _step_load, "signals": _step_signals, "drivers": _step_drivers,
+          "lead_time": _step_lead_time}
 
 
 def _run_child(step: str, bundle: Path) -> None:

@@ -8,15 +8,15 @@ import pytest
 
 H, L = "higher_is_riskier", "lower_is_riskier"
 
-# A slice of the agreed catalog (/tmp/ea/signals_spec.md): three families, six signals.
+# A slice of the catalog: three families, six signals.
 STAND_IN_CATALOG = pd.DataFrame(
     [
         ("effort_estimate_to_sold_ratio", "overselling", H, "ratio", "estimate / sold effort"),
         ("deliverables_per_sold_day", "overselling", H, "per sold day", "deliverables per day"),
         ("sponsor_steering_attendance_rate", "sponsor_absence", L, "share", "sponsor at steering"),
         ("sponsor_decline_rate", "sponsor_absence", H, "share", "sponsor declines"),
-        ("client_longest_silence_share", "going_dark", H, "share of elapsed time", "silence"),
-        ("client_recent_activity_ratio", "going_dark", L, "ratio", "recent activity"),
+        ("client_longest_silence_days", "going_dark", H, "days", "silence"),
+        ("client_days_since_last_activity", "going_dark", H, "days", "days since last activity"),
     ],
     columns=["signal", "family", "direction", "unit", "description"],
 )
@@ -38,13 +38,13 @@ def planted_frame(n: int = 400, seed: int = 7) -> tuple[pd.DataFrame, pd.Series]
             "deliverables_per_sold_day": rng.gamma(2.0, 0.05, n),
             "sponsor_steering_attendance_rate": attendance,
             "sponsor_decline_rate": rng.beta(1, 6, n),
-            "client_longest_silence_share": rng.beta(2, 5, n),
-            "client_recent_activity_ratio": rng.lognormal(0, 0.4, n),
+            "client_longest_silence_days": np.round(rng.gamma(3.0, 3.0, n)),
+            "client_days_since_last_activity": np.round(rng.exponential(2.0, n)),
         },
         index=index,
     )
     # Some signals are not measurable for every engagement.
-    frame.loc[rng.random(n) < 0.15, "client_recent_activity_ratio"] = np.nan
+    frame.loc[rng.random(n) < 0.15, "client_days_since_last_activity"] = np.nan
     frame.loc[rng.random(n) < 0.10, "sponsor_steering_attendance_rate"] = np.nan
     z_effort = (effort - effort.mean()) / effort.std()
     z_attendance = (attendance - attendance.mean()) / attendance.std()

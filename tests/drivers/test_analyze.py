@@ -31,8 +31,8 @@ def test_planted_signals_are_found_in_their_direction(result):
 
 def test_null_signals_are_not_significant(result):
     table = result.signals.set_index("signal")
-    nulls = ["deliverables_per_sold_day", "sponsor_decline_rate", "client_longest_silence_share",
-             "client_recent_activity_ratio"]
+    nulls = ["deliverables_per_sold_day", "sponsor_decline_rate", "client_longest_silence_days",
+             "client_days_since_last_activity"]
     assert (table.loc[nulls, "q_value"] > 0.05).all()
     families = result.families.set_index("family")
     assert families.loc["going_dark", "q_value"] > 0.05
@@ -45,7 +45,7 @@ def test_counts_follow_the_outcomes(planted, result):
     assert result.n == len(frame)
     assert result.events == int((outcomes == "failed").sum())
     table = result.signals.set_index("signal")
-    assert table.loc["client_recent_activity_ratio", "n"] == frame["client_recent_activity_ratio"].notna().sum()
+    assert table.loc["client_days_since_last_activity", "n"] == frame["client_days_since_last_activity"].notna().sum()
 
 
 def test_failed_or_challenged_counts_challenged_as_events(planted, catalog):
@@ -76,12 +76,16 @@ def test_joint_model_beats_chance_and_is_calibrated_in_bulk(result, planted):
 
 def test_findings_name_the_planted_signals_window_and_quiet_family(result):
     sentences = result.findings
-    assert len(sentences) == 3
+    # two findings, each planted family adjusted for the others, the caveat, the quiet family
+    assert len(sentences) == 6
     assert sentences[0].startswith("Where ")
     assert any("effort estimate" in s for s in sentences[:2])
     assert any("steering meetings the executive sponsor attended was at or below" in s
                for s in sentences[:2])
-    assert sentences[2].startswith("No evidence that the client going dark goes with failure")
+    assert "still goes with failure once the other patterns are accounted for" in sentences[2]
+    assert {s.split(" still goes")[0] for s in sentences[2:4]} == {"Overselling", "An absent executive sponsor"}
+    assert "not proof of what causes failure" in sentences[4]
+    assert sentences[5].startswith("No evidence that the client going dark goes with failure")
     # The window is stated once, by the result, not in every sentence.
     assert "the first half of each planned schedule" in result.window
     assert not any("window" in s for s in sentences)
@@ -102,15 +106,16 @@ def test_same_input_and_seed_give_identical_results(planted, catalog):
 
 def test_to_dict_has_the_cli_schema_and_no_nan(planted, catalog):
     frame, outcomes = planted
-    frame = frame.assign(client_recent_activity_ratio=1.0)  # constant: NaN statistics
+    frame = frame.assign(client_days_since_last_activity=1.0)  # constant: NaN statistics
     as_dict = drivers.analyze(frame, outcomes=outcomes, catalog=catalog, n_repeats=1).to_dict()
     text = json.dumps(as_dict, allow_nan=False)  # raises on NaN
     assert {"outcome", "window", "n", "events", "signals", "families", "model", "findings"} <= set(as_dict)
     assert set(as_dict["signals"][0]) == {"signal", "family", "n", "odds_ratio", "ci_low", "ci_high",
                                           "p_value", "q_value"}
-    assert set(as_dict["families"][0]) == {"family", "signal", "odds_ratio", "q_value"}
+    assert set(as_dict["families"][0]) == {"family", "signal", "odds_ratio", "q_value", "adjusted_odds_ratio",
+                                           "adjusted_ci_low", "adjusted_ci_high"}
     assert set(as_dict["model"]) == {"cv_auc", "cv_auc_low", "cv_auc_high", "brier", "base_rate"}
-    constant = next(s for s in as_dict["signals"] if s["signal"] == "client_recent_activity_ratio")
+    constant = next(s for s in as_dict["signals"] if s["signal"] == "client_days_since_last_activity")
     assert constant["odds_ratio"] is None and constant["q_value"] is None
     assert '"window": "as supplied (window not stated)"' in text
 
@@ -162,12 +167,12 @@ def test_bad_arguments_raise_clear_errors(planted, catalog):
 def test_a_separating_signal_is_named_without_an_odds_ratio(planted, catalog):
     frame, outcomes = planted
     failed = (outcomes == "failed").astype(float)
-    leaky = frame.assign(client_recent_activity_ratio=failed * 5 + np.linspace(0, 1, len(frame)))
+    leaky = frame.assign(client_days_since_last_activity=failed * 5 + np.linspace(0, 1, len(frame)))
     result = drivers.analyze(leaky, outcomes=outcomes, catalog=catalog, n_repeats=1)
-    row = result.signals.set_index("signal").loc["client_recent_activity_ratio"]
+    row = result.signals.set_index("signal").loc["client_days_since_last_activity"]
     assert row["status"] == "separation" and np.isnan(row["odds_ratio"])
     sentence = next(s for s in result.findings if "separates the outcome at one end" in s)
-    assert sentence.startswith("Client activity in the last four weeks relative to before separates")
+    assert sentence.startswith("The days since the client was last active separates")
     assert "check that it is not recorded after the outcome" in sentence
     assert not any(s.startswith("No evidence that the client going dark") for s in result.findings)
 

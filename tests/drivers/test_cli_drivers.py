@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from engagement_analytics import drivers
 from engagement_analytics.cli import main
 
 # 8 failed, 4 challenged, 20 successful, 3 still active.
@@ -42,7 +43,10 @@ def test_human_output_shows_findings_and_the_family_table(write_tiny_bundle, cap
     code, out, _ = run(["drivers", str(folder), "--first-weeks", "4"], capsys)
     assert code == 0
     assert "Outcome: failed — 8 of 32 closed engagements. Window: first 4 weeks" in out
-    assert "No evidence that an absent executive sponsor goes with failure" in out
+    # The sponsor is the only client person at the steering meetings of these engagements:
+    # the data cannot tell the sponsor's absence from the whole client's silence.
+    assert "Could not test whether an absent executive sponsor goes with failure" in out
+    assert "No evidence that the client going dark goes with failure" in out
     assert "Families (strongest signal of each)" in out
     assert "AUC" in out
 
@@ -71,3 +75,15 @@ def test_bad_options_are_usage_errors(write_tiny_bundle, capsys):
     assert code == 2 and "cannot be used together" in err
     code, _, err = run(["drivers", str(folder), "--as-of", "March"], capsys)
     assert code == 2 and "--as-of: 'March' is not a date" in err
+
+
+def test_lead_time_json_and_table(write_tiny_bundle, capsys):
+    folder = write_tiny_bundle(OUTCOMES)
+    code, out, _ = run(["drivers", str(folder), "--lead-time", "--json"], capsys)
+    assert code == 0
+    rows = json.loads(out)["lead_time"]
+    assert [row["fraction"] for row in rows] == list(drivers.DEFAULT_LEAD_FRACTIONS)
+    code, out, _ = run(["drivers", str(folder), "--lead-time"], capsys)
+    assert code == 0 and "How early the patterns go with failure" in out and "80%" in out
+    code, _, err = run(["drivers", str(folder), "--lead-time", "--first-weeks", "4"], capsys)
+    assert code == 2 and "--lead-time sets its own windows" in err

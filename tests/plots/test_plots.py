@@ -280,3 +280,70 @@ def test_family_section_says_so_in_words_when_there_is_nothing_to_draw():
     assert section.distribution_text() == "" and section.trajectory_text() == ""
     assert section.comparison_figure().layout.title.text.startswith("Overselling: failed vs other")
     assert "No signal here was measured in both groups" in section.summary
+
+
+def test_auc_numbers_show_the_plain_comparison_when_there():
+    model = {"cv_auc": 0.75, "cv_auc_low": 0.7, "cv_auc_high": 0.8,
+             "plain_cv_auc": 0.7412, "plain_cv_auc_low": 0.69, "plain_cv_auc_high": 0.79}
+    assert plots.auc_numbers(model)["model"].tolist() == ["logistic regression",
+                                                          "plain (one signal per family)"]
+    assert plots.auc_numbers(model)["auc"].tolist() == [0.75, 0.741]
+
+
+def _families():
+    return pd.DataFrame({
+        "family": ["overselling", "sponsor_absence", "discovery"],
+        "signal": ["a", "b", None],
+        "odds_ratio": [2.0, 1.4, np.nan], "ci_low": [1.5, 1.1, np.nan], "ci_high": [2.6, 1.8, np.nan],
+        "adjusted_odds_ratio": [2.1, 1.05, np.nan], "adjusted_ci_low": [1.6, 0.88, np.nan],
+        "adjusted_ci_high": [2.8, 1.25, np.nan],
+    })
+
+
+def test_adjusted_numbers_put_both_views_side_by_side():
+    frame = plots.adjusted_numbers(_families())
+    assert frame["family"].tolist() == ["overselling"] * 2 + ["sponsor_absence"] * 2  # discovery untested
+    assert frame["view"].tolist() == ["one at a time", "adjusted for the others"] * 2
+    assert frame.loc[3, ["odds_ratio", "ci_low", "ci_high"]].tolist() == [1.05, 0.88, 1.25]
+    figure = plots.adjusted_figure(frame)
+    assert [t.name for t in figure.data] == ["one at a time", "adjusted for the others"]
+    assert list(figure.data[1].y) == ["overselling", "sponsor_absence"]
+    assert list(figure.data[1].error_x.arrayminus) == [0.5, 0.17]  # 2.1 - 1.6, 1.05 - 0.88
+    assert figure.layout.xaxis.type == "log"
+
+
+class _Lead:
+    summary = pd.DataFrame({"fraction": [0.1, 0.2, 0.3], "n": [100, 100, 90], "events": [30, 30, 20],
+                            "cv_auc": [0.55, 0.62, np.nan], "cv_auc_low": [0.45, 0.55, np.nan],
+                            "cv_auc_high": [0.65, 0.69, np.nan], "note": ["", "", "too few"]})
+    families = pd.DataFrame({
+        "fraction": [0.1, 0.1, 0.2, 0.2],
+        "family": ["sponsor_absence", "going_dark"] * 2,
+        "signal": ["s", "g", "s", "g"],
+        "odds_ratio": [1.5, 0.8, 1.6, 1.3],
+        "q_value": [0.01, 0.0001, 0.001, 0.2],
+    })
+
+
+def test_lead_time_numbers_sign_the_evidence_by_direction():
+    auc, evidence = plots.lead_time_numbers(_Lead())
+    assert auc["cv_auc"].tolist()[:2] == [0.55, 0.62]
+    assert list(evidence.index) == ["sponsor_absence", "going_dark"]
+    assert list(evidence.columns) == [0.1, 0.2, 0.3]
+    # -log10(0.01) = 2 for the risky direction; going dark at 10% went the other way
+    assert evidence.loc["sponsor_absence"].tolist()[:2] == [2.0, 3.0]
+    assert evidence.loc["going_dark"].tolist()[:2] == [-4.0, 0.699]
+    assert np.isnan(evidence.loc["going_dark", 0.3])
+    heat = plots.lead_time_figure(evidence)
+    assert list(heat.data[0].x) == ["10%", "20%", "30%"]
+    assert list(heat.data[0].text[1]) == ["<0.001", "0.2", ""]
+    line = plots.lead_time_auc_figure(auc)
+    assert list(line.data[0].x) == ["10%", "20%"]  # 30% had too few outcomes
+
+
+def test_lead_time_summary_names_the_first_fraction_each_family_shows():
+    _, evidence = plots.lead_time_numbers(_Lead())
+    text = plots.lead_time_summary(evidence)
+    # going dark at 10% went with success, at 20% q = 0.2: it never shows
+    assert text == ("Going with failure at q < 0.05: sponsor absence from 10% of plan. "
+                    "Not at any point: going dark.")

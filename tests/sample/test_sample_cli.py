@@ -42,3 +42,28 @@ def test_a_failed_write_leaves_the_previous_sample(tmp_path, monkeypatch):
         generate(n_engagements=25, seed=5).write(out)
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
     assert not [p for p in out.iterdir() if p.is_dir()]  # no staging folder left
+
+
+def test_cli_plants_what_it_is_told(tmp_path):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["sample", "--out", str(tmp_path / "cli"), "--n", "25", "--seed", "4",
+              "--plant", "going_dark=0.5", "--plant", "reactivity=1", "--dark-onset", "0.3"])
+    assert exit_info.value.code == 0
+    api = generate(n_engagements=25, seed=4, planted={"going_dark": 0.5, "reactivity": 1.0},
+                   dark_onset=0.3).write(tmp_path / "api")
+    for path in sorted(api.iterdir()):
+        assert (tmp_path / "cli" / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+@pytest.mark.parametrize(("option", "message"), [
+    ("going_dark", "is not FAMILY=STRENGTH"),
+    ("going_dark=lots", "is not FAMILY=STRENGTH"),
+    ("going_quiet=1", "unknown family 'going_quiet'"),
+    ("going_dark=-1", "must be a finite number >= 0"),
+])
+def test_cli_refuses_a_bad_plant_in_one_line(tmp_path, capsys, option, message):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["sample", "--out", str(tmp_path), "--n", "5", "--plant", option])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1

@@ -28,6 +28,8 @@ VENDOR_SIDE = {
     "purpose_statement_agreed": 1.0,
     "discovery_meetings_first_3_weeks": 1.0,  # M42 on d3
     "days_to_first_steering_share": 2 / 56,  # M41 on d2
+    # every ad hoc meeting counts, whoever organised it: M43 (organiser cx, unknown)
+    "adhoc_meetings_per_week": 1 / 8,
 }
 
 
@@ -77,9 +79,9 @@ def _signals(tiny_tables, loader, as_of):
 def test_client_signals_are_nan_without_a_client_named(tiny_tables, loader, as_of):
     e4 = _signals(tiny_tables, loader, as_of).loc["E4"]
     client_side = [name for name in e4.index if name not in VENDOR_SIDE]
-    # before the rule these read a made-up client: e.g. silence 56/56 = 1.0, 0 client
-    # people, 0 ad-hoc meetings (M43's organiser cx is unknown), 0 of 3 meetings organised
-    assert len(client_side) == 18
+    # before the rule these read a made-up client: e.g. 56 days of silence, 0 of 2 meetings
+    # organised by the client
+    assert len(client_side) == 15
     assert e4[client_side].isna().all(), e4[client_side][e4[client_side].notna()].to_dict()
 
 
@@ -98,12 +100,13 @@ def test_client_signals_return_once_a_client_is_named(tiny_tables, loader):
     # as of 2025-03-10 (day 63, 64 days) cl4 is named: the client is recognisable, and
     # the rows say it was silent and organised none of the 3 held meetings
     e4 = _signals(tiny_tables, loader, "2025-03-10").loc["E4"]
-    assert e4["client_longest_silence_share"] == 64 / 64
-    assert e4["client_organized_meeting_share"] == 0 / 3
-    assert e4["client_adhoc_meetings_per_week"] == 0.0
+    assert e4["client_longest_silence_days"] == 64.0
+    assert e4["client_days_since_last_activity"] == 64.0
+    assert e4["client_organized_meeting_share"] == 0 / 2  # M41, M42 (M43 is ad hoc)
     assert e4["sponsor_named"] == 0.0
-    assert e4["client_people_per_month"] == 0 / 2  # blocks d0-29, d30-59: nobody
-    assert math.isnan(e4["top_client_attendee_share"])  # no client attendance: a share of 0/0
+    # no client attendance: no meeting the client came to, and a share of 0/0
+    assert math.isnan(e4["client_people_per_meeting"])
+    assert math.isnan(e4["top_client_attendee_share"])
 
 
 def test_client_dependent_list_matches_the_catalog():

@@ -122,12 +122,16 @@ def test_first_weeks_makes_lengths_comparable(tiny_tables, loader):
 
 
 def test_cancelled_meetings_are_never_attended(tiny_tables, loader, as_of):
-    held = dict(tiny_tables, meetings=tiny_tables["meetings"].copy())
+    # the change agent also marked present at the cancelled steering meeting M5 (d28)
+    extra = pd.DataFrame([("M5", "ca", "accepted", "true")], columns=tiny_tables["attendance"].columns)
+    cancelled = dict(tiny_tables, attendance=pd.concat([tiny_tables["attendance"], extra]))
+    result = signals.compute(loader(cancelled), as_of=as_of).loc["E1"]
+    # cancelled: nobody attended M5, so it is not a steering meeting the client side came to
+    assert result["sponsor_steering_attendance_rate"] == pytest.approx(1 / 2)  # M1 yes, M8 no
+    held = dict(cancelled, meetings=tiny_tables["meetings"].copy())
     held["meetings"].loc[held["meetings"]["meeting_id"] == "M5", "status"] = "held"
     result = signals.compute(loader(held), as_of=as_of).loc["E1"]
-    # with M5 (d28) held the sponsor is seen on d2, d28, d49: longest d3..27 = 25 days
-    # (was d3..48 = 46); steering held M1, M5, M8 -> sponsor at M1 and M5
-    assert result["sponsor_longest_absence_share"] == pytest.approx(25 / 56)
+    # held: steering M1, M5, M8 with the change agent there -> sponsor at M1 and M5
     assert result["sponsor_steering_attendance_rate"] == pytest.approx(2 / 3)
 
 
@@ -174,8 +178,8 @@ def test_missing_communications(tiny_tables, loader, as_of):
     assert set(result.attrs["unavailable"]) == set(replies)
     assert "going_dark" in result.attrs["partial"]
     # meetings only: client seen d2,3,10,14,25,35,42,49,55 -> longest d15..24 = 10 days
-    assert result.loc["E1", "client_longest_silence_share"] == pytest.approx(10 / 56)
-    assert result.loc["E1", "client_adhoc_meetings_per_week"] == pytest.approx(1 / 8)
+    assert result.loc["E1", "client_longest_silence_days"] == 10.0
+    assert result.loc["E1", "adhoc_meetings_per_week"] == pytest.approx(1 / 8)
 
 
 def test_missing_both_optional_tables(tiny_tables, loader, as_of):
@@ -185,7 +189,7 @@ def test_missing_both_optional_tables(tiny_tables, loader, as_of):
         "sales_promises_per_100_sold_days", "commitment_reciprocity",
         "vendor_median_reply_hours", "vendor_instant_or_after_hours_reply_share",
     }
-    assert result.loc["E1", "sponsor_decline_rate"] == pytest.approx(1 / 4)
+    assert result.loc["E1", "sponsor_decline_rate"] == pytest.approx(1 / 3)
 
 
 def test_default_as_of_is_the_data_horizon(tiny_tables, loader):
@@ -244,8 +248,9 @@ def test_no_meetings_and_no_organizers(tiny_tables, loader, as_of):
     bare["attendance"] = tiny_tables["attendance"].iloc[:0]
     bare["communications"] = tiny_tables["communications"].iloc[:0]
     result = signals.compute(loader(bare), as_of=as_of)
-    assert result.loc["E1", "client_longest_silence_share"] == 1.0  # 56 of 56 days silent
-    assert result.loc["E1", "client_people_per_month"] == 0.0
+    assert result.loc["E1", "client_longest_silence_days"] == 56.0  # 56 of 56 days silent
+    assert result.loc["E1", "client_days_since_last_activity"] == 56.0  # never active
+    assert math.isnan(result.loc["E1", "client_people_per_meeting"])  # no meeting to count at
     assert math.isnan(result.loc["E1", "sponsor_steering_attendance_rate"])
     assert math.isnan(result.loc["E1", "vendor_median_reply_hours"])
     assert result.loc["E1", "client_overdue_share"] == pytest.approx(2 / 4)  # commitments remain
@@ -253,4 +258,4 @@ def test_no_meetings_and_no_organizers(tiny_tables, loader, as_of):
     unorganised = dict(tiny_tables, meetings=tiny_tables["meetings"].assign(organizer_id=None))
     result = signals.compute(loader(unorganised), as_of=as_of)
     assert math.isnan(result.loc["E1", "client_organized_meeting_share"])
-    assert result.loc["E1", "client_adhoc_meetings_per_week"] == 0.0
+    assert result.loc["E1", "adhoc_meetings_per_week"] == pytest.approx(1 / 8)  # M7 all the same

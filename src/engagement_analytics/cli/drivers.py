@@ -31,7 +31,8 @@ def _print_human(result: drivers_module.DriversResult) -> None:
         console.print(f"• {sentence}", markup=False)
     console.print()
     table = Table(title="Families (strongest signal of each)", title_justify="left")
-    for column in ("family", "strongest signal", "odds ratio per SD", "95% CI", "q", "tested"):
+    for column in ("family", "strongest signal", "odds ratio per SD", "95% CI", "q",
+                   "adjusted for the others", "tested"):
         # Fold rather than truncate: the names are what a reader looks for.
         table.add_column(column, justify="left" if column in ("family", "strongest signal") else "right",
                          overflow="fold")
@@ -39,7 +40,10 @@ def _print_human(result: drivers_module.DriversResult) -> None:
         table.add_row(
             row.family, "—" if pd.isna(row.signal) else row.signal, _format(row.odds_ratio, ".2f"),
             f"{_format(row.ci_low, '.2f')}-{_format(row.ci_high, '.2f')}",
-            _format(row.q_value, ".3g"), f"{row.n_tested}/{row.n_signals}",
+            _format(row.q_value, ".3g"),
+            f"{_format(row.adjusted_odds_ratio, '.2f')} ({_format(row.adjusted_ci_low, '.2f')}-"
+            f"{_format(row.adjusted_ci_high, '.2f')})",
+            f"{row.n_tested}/{row.n_signals}",
         )
     console.print(table)
     model = result.model
@@ -52,6 +56,34 @@ def _print_human(result: drivers_module.DriversResult) -> None:
         markup=False,
     )
     for warning in result.warnings:
+        console.print(f"note: {warning}", markup=False)
+
+
+def _print_lead_time(lead: drivers_module.LeadTimeResult) -> None:
+    console.print(f"Outcome: {lead.outcome.replace('_', ' ')}. At each fraction of the planned "
+                  "schedule, the closed engagements still running then are compared.", markup=False)
+    table = Table(title="How early the patterns go with failure (q of each family's strongest signal)",
+                  title_justify="left")
+    table.add_column("", justify="left")
+    fractions = list(lead.summary["fraction"])
+    for fraction in fractions:
+        table.add_column(f"{fraction:.0%}", justify="right")
+    summary = lead.summary.set_index("fraction")
+    table.add_row("closed, running", *(f"{int(summary.at[f, 'n'])}" for f in fractions))
+    table.add_row("events", *(f"{int(summary.at[f, 'events'])}" for f in fractions))
+    table.add_row("CV AUC", *(_format(summary.at[f, "cv_auc"], ".2f") for f in fractions))
+    q = lead.families.pivot(index="family", columns="fraction", values="q_value")
+    odds = lead.families.pivot(index="family", columns="fraction", values="odds_ratio")
+    for family in dict.fromkeys(lead.families["family"]):
+        cells = []
+        for f in fractions:
+            value = q.at[family, f] if f in q.columns else float("nan")
+            contrary = f in odds.columns and odds.at[family, f] < 1
+            cells.append(_format(value, ".2g") + (" (-)" if contrary and value < 0.05 else ""))
+        table.add_row(family, *cells)
+    console.print(table)
+    console.print("(-): in the direction opposite to the risky one.", markup=False)
+    for warning in lead.warnings:
         console.print(f"note: {warning}", markup=False)
 
 
@@ -69,18 +101,32 @@ def drivers(
                           "(default 0.4; engagements closed before it are left out)."),
     ] = None,
     as_of: Annotated[str | None, typer.Option(help="Only data dated on or before YYYY-MM-DD.")] = None,
+    lead_time: Annotated[
+        bool, typer.Option("--lead-time", help="Repeat the analysis at 10%, 20%, ..., 80% of the "
+                                               "planned schedule: how early each pattern shows.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     lenient: Annotated[bool, typer.Option(help="Move bad rows to rejects instead of failing.")] = False,
 ) -> None:
-    """Test which relationship patterns go with failed engagements. Exit 1 if outcomes are too few."""
+    """Test which relationship patterns go with failed engagements. Exit 1 if outcomes are too few
+    (with --lead-time, a fraction with too few is reported, not an error)."""
     if outcome not in drivers_module.OUTCOME_KINDS:
         raise UsageProblem(f"--outcome: {outcome!r} is not one of {', '.join(drivers_module.OUTCOME_KINDS)}")
     if first_weeks is not None and at_fraction is not None:
         raise UsageProblem("--first-weeks and --at-fraction cannot be used together")
     if at_fraction is not None and not at_fraction > 0:
         raise UsageProblem(f"--at-fraction: {at_fraction} must be above 0")
+    if lead_time and (first_weeks is not None or at_fraction is not None):
+        raise UsageProblem("--lead-time sets its own windows: drop --first-weeks and --at-fraction")
     cutoff = parse_date(as_of, option="--as-of")
     loaded = load_bundle(bundle, lenient=lenient)
+    if lead_time:
+        lead = drivers_module.lead_time(loaded, outcome=outcome, as_of=cutoff)
+        if as_json:
+            print(json.dumps(lead.to_dict(), indent=2, allow_nan=False))
+        else:
+            _print_lead_time(lead)
+        return
     try:
         result = drivers_module.analyze(
             loaded, outcome=outcome, first_weeks=first_weeks, at_fraction=at_fraction, as_of=cutoff

@@ -5,8 +5,12 @@
 often end early; closed engagements that ended before their window are left
 out, a landmark analysis, so an early close never stands in for the outcome),
 one signal at a time (logistic regression per standard
-deviation, Benjamini-Hochberg q-values) and all together (cross-validated
-regularised logistic regression, with gradient boosting as a comparison).
+deviation, Benjamini-Hochberg q-values), each family adjusted for the others
+(one logistic regression of the families' strongest signals, evidence for
+telling a shadow from a cause) and all together (cross-validated regularised logistic
+regression, with gradient boosting and a plain one-signal-per-family model as
+comparisons). :func:`lead_time` repeats the comparison at 10%, 20%, ..., 80%
+of the planned schedule: how early each pattern shows.
 
 Examples
 --------
@@ -28,15 +32,19 @@ from ._analyze import (
     ModelSummary,
     analyze,
 )
+from ._lead_time import DEFAULT_LEAD_FRACTIONS, LeadTimeResult, lead_time
 from ._model import logistic_pipeline
 
 __all__ = [
+    "DEFAULT_LEAD_FRACTIONS",
     "OUTCOME_KINDS",
     "SIGNIFICANCE",
     "DriversResult",
     "InsufficientOutcomes",
     "ModelSummary",
+    "LeadTimeResult",
     "analyze",
+    "lead_time",
     "make_model",
 ]
 

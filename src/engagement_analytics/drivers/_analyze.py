@@ -11,6 +11,7 @@ import pandas as pd
 
 from .. import signals as signals_module
 from ..bundle import Bundle
+from ._adjusted import adjusted_table
 from ._findings import SIGNIFICANCE, findings
 from ._model import ModelSummary, cross_validate
 from ._outcomes import (
@@ -28,7 +29,8 @@ __all__ = [
 
 
 _JSON_SIGNAL_KEYS = ("signal", "family", "n", "odds_ratio", "ci_low", "ci_high", "p_value", "q_value")
-_JSON_FAMILY_KEYS = ("family", "signal", "odds_ratio", "q_value")
+_JSON_FAMILY_KEYS = ("family", "signal", "odds_ratio", "q_value", "adjusted_odds_ratio",
+                     "adjusted_ci_low", "adjusted_ci_high")
 _JSON_MODEL_KEYS = ("cv_auc", "cv_auc_low", "cv_auc_high", "brier", "base_rate")
 
 
@@ -49,7 +51,13 @@ class DriversResult:
         20 measured or 5 per outcome). Only ``ok`` rows have odds ratios and p-values.
     families : DataFrame
         One row per family: family, signal (its strongest, smallest p), odds_ratio,
-        ci_low, ci_high, p_value, q_value, n_signals, n_tested.
+        ci_low, ci_high, p_value, q_value, n_signals, n_tested, and the adjusted
+        view: adjusted_odds_ratio, adjusted_ci_low, adjusted_ci_high (the family's
+        strongest signal in one logistic regression with the other families'
+        strongest signals, per SD as the univariate one; NaN where not fitted, the
+        reason in ``warnings``) and shadow_of (for a family with a finding whose
+        adjusted interval reaches 1: the family whose adjustment takes most of its
+        effect away, else None).
     model : ModelSummary
         Cross-validated all-signal model (frozen): cv_auc, cv_auc_low, cv_auc_high,
         brier, base_rate, n, events, gb_cv_auc (gradient boosting), gb_cv_auc_low,
@@ -93,13 +101,13 @@ class DriversResult:
             "events": self.events,
             "signals": [_json_row(row, _JSON_SIGNAL_KEYS) for row in self.signals.to_dict("records")],
             "families": [_json_row(row, _JSON_FAMILY_KEYS) for row in self.families.to_dict("records")],
-            "model": {key: _json_value(getattr(self.model, key)) for key in _JSON_MODEL_KEYS},
+            "model": {key: json_value(getattr(self.model, key)) for key in _JSON_MODEL_KEYS},
             "findings": list(self.findings),
             "warnings": list(self.warnings),
         }
 
 
-def _json_value(value):
+def json_value(value):
     if value is None or value is pd.NA:
         return None
     if isinstance(value, np.generic):
@@ -110,10 +118,10 @@ def _json_value(value):
 
 
 def _json_row(row: dict, keys: tuple[str, ...]) -> dict:
-    return {key: _json_value(row.get(key)) for key in keys}
+    return {key: json_value(row.get(key)) for key in keys}
 
 
-def _catalog_for(columns: pd.Index, catalog: pd.DataFrame | None) -> pd.DataFrame:
+def catalog_for(columns: pd.Index, catalog: pd.DataFrame | None) -> pd.DataFrame:
     if catalog is None:
         catalog = signals_module.catalog()
     indexed = catalog.set_index("signal") if "signal" in catalog.columns else catalog
@@ -126,7 +134,7 @@ def _catalog_for(columns: pd.Index, catalog: pd.DataFrame | None) -> pd.DataFram
     return indexed
 
 
-def _family_order(catalog: pd.DataFrame, columns: pd.Index) -> list[str]:
+def family_order(catalog: pd.DataFrame, columns: pd.Index) -> list[str]:
     present = set(catalog.loc[list(columns), "family"])
     return [family for family in dict.fromkeys(catalog["family"]) if family in present]
 
@@ -177,7 +185,51 @@ def _landmark(bundle: Bundle, y: pd.Series, window_options: dict) -> tuple[pd.Se
     return y[~cut], [note]
 
 
-def _model_columns(signals: pd.DataFrame) -> tuple[list[str], list[str]]:
+@dataclass(frozen=True)
+class Compared:
+    """The engagements a drivers analysis compares: their signals, outcome, notes and window."""
+
+    signals: pd.DataFrame
+    y: pd.Series
+    notes: list[str]
+    window: str
+
+
+def compared_engagements(data, frame: pd.DataFrame, outcome_strings: pd.Series,
+                         window_options: dict | None, *, outcome: str, check: bool = True) -> Compared:
+    """Closed engagements with a signal row (and, for a bundle, still running at their window's end).
+
+    Raises
+    ------
+    InsufficientOutcomes
+        Too few of them, or of either outcome class (unless ``check`` is False).
+    """
+    window = frame.attrs.get("window") or "as supplied (window not stated)"
+    notes = [f"{name} could not be computed: {why}"
+             for name, why in dict(frame.attrs.get("unavailable") or {}).items()]
+    y = binary_outcome(outcome_strings, outcome=outcome)
+    not_closed = int((~frame.index.isin(y.index)).sum())
+    without_signals = int((~y.index.isin(frame.index)).sum())
+    if not_closed:
+        notes.append(f"{not_closed} engagements without an outcome (still active) are left out")
+    if without_signals:
+        notes.append(f"{without_signals} closed engagements have no signal row and are left out")
+    y = y[y.index.isin(frame.index)]
+    if window_options is not None:
+        y, landmark_notes = _landmark(data, y, window_options)
+        notes += landmark_notes
+        window += "; engagements that closed before their window ended are left out"
+    try:
+        if check:
+            check_enough_outcomes(y, outcome=outcome)
+    except InsufficientOutcomes as exc:
+        if notes and window_options is not None and "ended before their window did" in notes[-1]:
+            raise InsufficientOutcomes(f"{exc} ({notes[-1]}; try a shorter window)") from None
+        raise
+    return Compared(frame.loc[y.index].astype(float), y, notes, window)
+
+
+def model_columns(signals: pd.DataFrame) -> tuple[list[str], list[str]]:
     """Columns the joint model can use, and a note naming the ones it cannot."""
     measured = signals.notna().any()
     varying = signals.nunique() >= 2
@@ -248,33 +300,16 @@ def analyze(
     frame, outcome_strings, window_options = _signals_and_outcomes(
         data, outcomes, first_weeks=first_weeks, at_fraction=at_fraction, as_of=as_of
     )
-    window = frame.attrs.get("window") or "as supplied (window not stated)"
-    notes = [f"{name} could not be computed: {why}"
-             for name, why in dict(frame.attrs.get("unavailable") or {}).items()]
-    signal_catalog = _catalog_for(frame.columns, catalog)
-    y = binary_outcome(outcome_strings, outcome=outcome)
-    not_closed = int((~frame.index.isin(y.index)).sum())
-    without_signals = int((~y.index.isin(frame.index)).sum())
-    if not_closed:
-        notes.append(f"{not_closed} engagements without an outcome (still active) are left out")
-    if without_signals:
-        notes.append(f"{without_signals} closed engagements have no signal row and are left out")
-    y = y[y.index.isin(frame.index)]
-    if window_options is not None:
-        y, landmark_notes = _landmark(data, y, window_options)
-        notes += landmark_notes
-        window += "; engagements that closed before their window ended are left out"
-    try:
-        check_enough_outcomes(y, outcome=outcome)
-    except InsufficientOutcomes as exc:
-        if notes and window_options is not None and "ended before their window did" in notes[-1]:
-            raise InsufficientOutcomes(f"{exc} ({notes[-1]}; try a shorter window)") from None
-        raise
-    signals = frame.loc[y.index].astype(float)
+    signal_catalog = catalog_for(frame.columns, catalog)
+    compared = compared_engagements(data, frame, outcome_strings, window_options, outcome=outcome)
+    signals, y, notes, window = compared.signals, compared.y, compared.notes, compared.window
 
     signal_stats = signal_table(signals, y, signal_catalog)
-    family_stats = family_table(signal_stats, _family_order(signal_catalog, signals.columns))
-    usable, model_notes = _model_columns(signals)
+    family_stats = family_table(signal_stats, family_order(signal_catalog, signals.columns))
+    adjusted, adjusted_notes = adjusted_table(signals, y, family_stats, signal_catalog,
+                                              significance=SIGNIFICANCE)
+    family_stats = family_stats.join(adjusted, on="family")
+    usable, model_notes = model_columns(signals)
     if not usable:
         raise InsufficientOutcomes(
             "no signal varies across the closed engagements in this window: nothing to compare "
@@ -284,7 +319,7 @@ def analyze(
         signals[usable], y, signal_catalog["family"], random_state=random_state,
         n_splits=n_splits, n_repeats=n_repeats,
     )
-    all_warnings = notes + model_notes + list(report.model.warnings)
+    all_warnings = notes + model_notes + list(report.model.warnings) + adjusted_notes
     return DriversResult(
         signals=signal_stats,
         families=family_stats,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["FAMILY_PHRASES", "SIGNAL_PHRASES", "SIGNIFICANCE", "findings"]
+__all__ = ["ADJUSTMENT_CAVEAT", "FAMILY_PHRASES", "SIGNAL_PHRASES", "SIGNIFICANCE", "findings"]
 
 #: q-value below which a signal is reported as a finding.
 SIGNIFICANCE = 0.05
@@ -17,10 +17,9 @@ SIGNAL_PHRASES = {
     "deliverables_per_sold_day": "the number of deliverables sold per sold day",
     "sponsor_named": "whether an executive sponsor was named",
     "sponsor_steering_attendance_rate": "the share of steering meetings the executive sponsor attended",
-    "sponsor_longest_absence_share": "the sponsor's longest absence from meetings, as a share of the time elapsed",
     "sponsor_decline_rate": "the share of invitations the sponsor declined",
-    "client_longest_silence_share": "the client's longest silence, as a share of the time elapsed",
-    "client_recent_activity_ratio": "client activity in the last four weeks relative to before",
+    "client_longest_silence_days": "the client's longest silence in days",
+    "client_days_since_last_activity": "the days since the client was last active",
     "client_organized_meeting_share": "the share of meetings organised by the client",
     "change_agent_attendance_rate": "the share of invitations the change agent attended",
     "client_owned_action_share": "the share of delivery actions owned by client leads",
@@ -29,7 +28,7 @@ SIGNAL_PHRASES = {
     "client_overdue_share": "the share of client commitments overdue",
     "vendor_median_reply_hours": "the median hours the team took to reply to the client",
     "vendor_instant_or_after_hours_reply_share": "the share of replies to the client sent instantly or after hours",
-    "client_adhoc_meetings_per_week": "ad hoc meetings called by the client per week",
+    "adhoc_meetings_per_week": "the number of ad hoc meetings per week",
     "champions_per_client_stakeholder": "the number of champions per client stakeholder",
     "champion_session_attendance_rate": "the share of workshops, demos and trainings champions attended",
     "champion_led_session_share": "the share of workshops, demos and trainings led by a champion",
@@ -37,9 +36,8 @@ SIGNAL_PHRASES = {
     "purpose_statement_agreed": "whether a purpose statement was agreed",
     "discovery_meetings_first_3_weeks": "the number of discovery meetings in the first three weeks",
     "days_to_first_steering_share": "the wait for the first steering meeting, as a share of the time elapsed",
-    "client_people_per_month": "the number of client people attending per month",
+    "client_people_per_meeting": "the number of client people at a typical meeting",
     "top_client_attendee_share": "the share of client attendance by a single person",
-    "invited_client_attended_share": "the share of invited client people who ever attended",
 }
 
 #: For 0/1 signals: the risky case and the safe case, as clauses.
@@ -118,7 +116,7 @@ def _signal_sentence(row: pd.Series, catalog: pd.DataFrame, verb: str) -> str:
 
 
 def _family_sentence(family: pd.Series, members: pd.DataFrame, catalog: pd.DataFrame) -> str:
-    name = FAMILY_PHRASES.get(family["family"], family["family"].replace("_", " "))
+    name = _family_name(family["family"])
     if pd.isna(family["signal"]):
         reasons = ", ".join(f"{r.signal}: {r.status}" for r in members.itertuples())
         return (f"Could not test whether {name} goes with failure "
@@ -130,9 +128,41 @@ def _family_sentence(family: pd.Series, members: pd.DataFrame, catalog: pd.DataF
     )
 
 
+#: Said once, after the adjusted sentences.
+ADJUSTMENT_CAVEAT = (
+    "The adjusted odds ratios come from one logistic regression of the strongest signal of "
+    "each family, each chosen on these same data. Adjustment is evidence about which patterns "
+    "act on their own, not proof of what causes failure: a pattern whose signals measure it "
+    "less well than another's can look like that one's shadow."
+)
+
+
+def _family_name(family: str) -> str:
+    return FAMILY_PHRASES.get(family, family.replace("_", " "))
+
+
+def _adjusted_sentence(family: pd.Series) -> str | None:
+    """Whether a family with a finding still goes with the outcome once the others are held fixed."""
+    if pd.isna(family.get("adjusted_odds_ratio", float("nan"))):
+        return None
+    name = _family_name(family["family"])
+    name = name[0].upper() + name[1:]
+    adjusted = (f"adjusted odds ratio {_number(family['adjusted_odds_ratio'])}, 95% CI "
+                f"{_number(family['adjusted_ci_low'])}-{_number(family['adjusted_ci_high'])}")
+    if family["adjusted_ci_low"] > 1:
+        return f"{name} still goes with failure once the other patterns are accounted for ({adjusted})."
+    opening = (f"{name} goes with failure (odds ratio {_number(family['odds_ratio'])} per SD), but not "
+               f"once the other patterns are accounted for ({adjusted})")
+    shadow = family.get("shadow_of")
+    if isinstance(shadow, str):
+        return f"{opening}: it looks like a shadow of {_family_name(shadow)}, not a separate cause."
+    return f"{opening}: these data cannot tell it apart from the other patterns."
+
+
 def findings(signal_stats: pd.DataFrame, family_stats: pd.DataFrame, catalog: pd.DataFrame, *,
              outcome: str) -> list[str]:
-    """Sentences: significant signals (strongest first), separations, then quiet families.
+    """Sentences: significant signals (strongest first), each family with a finding adjusted for
+    the others, separations, then quiet families.
 
     The window is not repeated in each sentence: every output that shows the
     findings states it once (``DriversResult.window``).
@@ -144,6 +174,12 @@ def findings(signal_stats: pd.DataFrame, family_stats: pd.DataFrame, catalog: pd
         _signal_sentence(row, catalog, verb)
         for _, row in significant.sort_values(["p_value", "signal"], kind="stable").iterrows()
     ]
+    found = family_stats[(family_stats["q_value"] < SIGNIFICANCE) & (family_stats["odds_ratio"] > 1)]
+    adjusted = [_adjusted_sentence(row) for _, row in
+                found.sort_values(["p_value", "family"], kind="stable").iterrows()]
+    adjusted = [sentence for sentence in adjusted if sentence]
+    if adjusted:
+        sentences += adjusted + [ADJUSTMENT_CAVEAT]
     for _, row in signal_stats[signal_stats["status"] == "separation"].iterrows():
         sentences.append(
             f"{_signal_phrase(row, catalog)[0].upper()}{_signal_phrase(row, catalog)[1:]} "

@@ -21,6 +21,7 @@ Examples
 """
 
 from ._figures import (
+    adjusted_figure,
     auc_figure,
     calibration_figure,
     comparison_figure,
@@ -28,6 +29,8 @@ from ._figures import (
     distribution_figure,
     forest_figure,
     importance_figure,
+    lead_time_auc_figure,
+    lead_time_figure,
     measured_figure,
     outcome_figure,
     portfolio_figure,
@@ -35,12 +38,14 @@ from ._figures import (
 )
 from ._numbers import (
     DECIMALS,
+    adjusted_numbers,
     auc_numbers,
     comparison_numbers,
     contrasting_pair,
     coverage_numbers,
     distribution_numbers,
     forest_numbers,
+    lead_time_numbers,
     measured_numbers,
     outcome_groups,
     outcome_numbers,
@@ -53,6 +58,7 @@ from ._sections import (
     family_section,
     family_trajectory,
     lead_signal,
+    lead_time_summary,
 )
 from ._theme import FAMILY_COLORS, TEMPLATE, escape
 from ._watchlist import FullTable, backtest_figure, full_table, risk_history_figure
@@ -63,6 +69,8 @@ __all__ = [
     "FamilySection",
     "FullTable",
     "TEMPLATE",
+    "adjusted_figure",
+    "adjusted_numbers",
     "auc_figure",
     "auc_numbers",
     "backtest_figure",
@@ -83,6 +91,10 @@ __all__ = [
     "full_table",
     "importance_figure",
     "lead_signal",
+    "lead_time_auc_figure",
+    "lead_time_figure",
+    "lead_time_numbers",
+    "lead_time_summary",
     "measured_figure",
     "measured_numbers",
     "outcome_figure",

@@ -13,10 +13,11 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ._numbers import DECIMALS
+from ._numbers import ADJUSTED, DECIMALS, ONE_AT_A_TIME
 from ._theme import FAMILY_COLORS, escape, group_color, new_figure
 
 __all__ = [
+    "adjusted_figure",
     "auc_figure",
     "calibration_figure",
     "comparison_figure",
@@ -24,6 +25,8 @@ __all__ = [
     "distribution_figure",
     "forest_figure",
     "importance_figure",
+    "lead_time_auc_figure",
+    "lead_time_figure",
     "measured_figure",
     "outcome_figure",
     "portfolio_figure",
@@ -138,6 +141,92 @@ def forest_figure(forest: pd.DataFrame) -> go.Figure:
         margin={"l": 320},
     )
     return _note_if_empty(figure, forest, what="tested signal")
+
+
+def adjusted_figure(adjusted: pd.DataFrame) -> go.Figure:
+    """Each family's odds ratio one at a time and adjusted for the others (:func:`adjusted_numbers`).
+
+    A family whose adjusted interval reaches 1 while its one-at-a-time interval
+    does not is a shadow of another family.
+    """
+    figure = new_figure(title="Each family one at a time, and adjusted for the others")
+    styles = {ONE_AT_A_TIME: ("#999999", "circle-open"), ADJUSTED: ("#2166AC", "circle")}
+    for view, (color, symbol) in styles.items():
+        part = adjusted[adjusted["view"] == view]
+        figure.add_trace(go.Scatter(
+            x=_values(part["odds_ratio"]), y=_labels(part["family"]), mode="markers", name=escape(view),
+            marker={"color": color, "size": 10, "symbol": symbol},
+            error_x={
+                "type": "data", "symmetric": False,
+                "array": _values(part["ci_high"] - part["odds_ratio"]),
+                "arrayminus": _values(part["odds_ratio"] - part["ci_low"]),
+            },
+            customdata=np.column_stack([_labels(part["signal"]), _values(part["ci_low"]),
+                                        _values(part["ci_high"])]) if len(part) else None,
+            hovertemplate="%{y} (%{customdata[0]})<br>odds ratio %{x:.2f} (95% CI "
+                          "%{customdata[1]:.2f}-%{customdata[2]:.2f})<extra>" + escape(view) + "</extra>",
+        ))
+    figure.add_vline(x=1, line={"color": "#888888", "dash": "dash", "width": 1})
+    families = adjusted["family"].nunique()
+    figure.update_layout(
+        xaxis={"type": "log", "title": "odds ratio per SD of the family's strongest signal (log scale)"},
+        yaxis={"autorange": "reversed"}, height=max(300, 110 + 40 * families), margin={"l": 200},
+        scattermode="group", legend={"orientation": "h", "y": -0.2},
+    )
+    return _note_if_empty(figure, adjusted, what="tested family")
+
+
+def lead_time_auc_figure(auc: pd.DataFrame) -> go.Figure:
+    """Cross-validated AUC at each fraction of the planned schedule, with its interval."""
+    frame = auc.dropna(subset=["cv_auc"])
+    figure = new_figure(title="How well the signals separate the outcome, by point in the plan")
+    percent = [f"{100 * f:.0f}%" for f in frame["fraction"]]
+    figure.add_trace(go.Scatter(
+        x=percent, y=_values(frame["cv_auc"]), mode="lines+markers", name="cross-validated AUC",
+        line={"color": "#2166AC"},
+        error_y={"type": "data", "symmetric": False,
+                 "array": _values(frame["cv_auc_high"] - frame["cv_auc"]),
+                 "arrayminus": _values(frame["cv_auc"] - frame["cv_auc_low"])},
+        customdata=np.column_stack([frame["n"].astype(int), frame["events"].astype(int)])
+        if len(frame) else None,
+        hovertemplate="%{x} of plan: AUC %{y:.2f} (%{customdata[1]} events of "
+                      "%{customdata[0]})<extra></extra>",
+    ))
+    figure.add_hline(y=0.5, line={"color": "#888888", "dash": "dash", "width": 1},
+                     annotation_text="chance", annotation_position="bottom right")
+    figure.update_layout(xaxis_title="share of the planned schedule measured",
+                         yaxis={"title": "cross-validated AUC", "range": [0.3, 1]})
+    return _note_if_empty(figure, frame, what="fraction with enough outcomes")
+
+
+def _q_text(evidence: float) -> str:
+    if np.isnan(evidence):
+        return ""
+    q = 10 ** -abs(evidence)
+    return "<0.001" if q < 0.001 else f"{q:.2g}"
+
+
+def lead_time_figure(evidence: pd.DataFrame) -> go.Figure:
+    """Family by fraction of the plan: how clearly each pattern goes with failure (:func:`lead_time_numbers`).
+
+    Colour is -log10(q) of the family's strongest signal: red where the risky
+    direction goes with failure, blue where the opposite does; the text is the q-value.
+    """
+    figure = new_figure(title="When each pattern starts to go with failure (q-value)")
+    values = evidence.to_numpy(dtype=float)
+    figure.add_trace(go.Heatmap(
+        z=[_values(pd.Series(row)) for row in np.clip(values, -4, 4)],
+        x=[f"{100 * f:.0f}%" for f in evidence.columns], y=_labels(pd.Series(evidence.index)),
+        text=[[_q_text(v) for v in row] for row in values], texttemplate="%{text}",
+        zmin=-4, zmax=4, zmid=0, colorscale="RdBu_r",
+        colorbar={"title": "q", "tickvals": [-4, -1.3, 0, 1.3, 4],
+                  "ticktext": ["0.0001 (safer)", "0.05", "1", "0.05", "0.0001 (riskier)"]},
+        hovertemplate="%{y} at %{x} of plan: q %{text}<extra></extra>",
+    ))
+    figure.update_layout(xaxis_title="share of the planned schedule measured",
+                         yaxis={"autorange": "reversed"}, margin={"l": 200},
+                         height=max(300, 120 + 36 * len(evidence)))
+    return _note_if_empty(figure, evidence, what="fraction with enough outcomes")
 
 
 def calibration_figure(calibration: pd.DataFrame, *,

@@ -17,12 +17,14 @@ from ._theme import ACTIVE, OTHER, event_label
 
 __all__ = [
     "DECIMALS",
+    "adjusted_numbers",
     "auc_numbers",
     "comparison_numbers",
     "contrasting_pair",
     "coverage_numbers",
     "distribution_numbers",
     "forest_numbers",
+    "lead_time_numbers",
     "measured_numbers",
     "outcome_groups",
     "outcome_numbers",
@@ -205,8 +207,68 @@ def forest_numbers(drivers_signals: pd.DataFrame) -> pd.DataFrame:
     return tested[columns].reset_index(drop=True).round(DECIMALS)
 
 
+#: The two views of :func:`adjusted_numbers`, in the order they are drawn.
+ONE_AT_A_TIME = "one at a time"
+ADJUSTED = "adjusted for the others"
+
+
+def adjusted_numbers(families: pd.DataFrame) -> pd.DataFrame:
+    """Each family's odds ratio one at a time and adjusted for the others, side by side.
+
+    Parameters
+    ----------
+    families : DataFrame
+        A drivers result's ``families`` (family, signal, odds_ratio, ci_low,
+        ci_high, adjusted_odds_ratio, adjusted_ci_low, adjusted_ci_high).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``family, signal, view, odds_ratio, ci_low, ci_high``: two rows per
+        family with a tested signal (``view`` is "one at a time" or "adjusted for
+        the others"; an adjusted row is left out where it could not be fitted), in
+        family order.
+    """
+    tested = families.dropna(subset=["odds_ratio"])
+    rows = []
+    for row in tested.itertuples(index=False):
+        rows.append({"family": row.family, "signal": row.signal, "view": ONE_AT_A_TIME,
+                     "odds_ratio": row.odds_ratio, "ci_low": row.ci_low, "ci_high": row.ci_high})
+        if pd.notna(getattr(row, "adjusted_odds_ratio", np.nan)):
+            rows.append({"family": row.family, "signal": row.signal, "view": ADJUSTED,
+                         "odds_ratio": row.adjusted_odds_ratio, "ci_low": row.adjusted_ci_low,
+                         "ci_high": row.adjusted_ci_high})
+    columns = ["family", "signal", "view", "odds_ratio", "ci_low", "ci_high"]
+    return pd.DataFrame(rows, columns=columns).round(DECIMALS)
+
+
+def lead_time_numbers(lead: object) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The numbers behind the lead-time figures of a :func:`~engagement_analytics.drivers.lead_time` result.
+
+    Returns
+    -------
+    auc : DataFrame
+        ``fraction, n, events, cv_auc, cv_auc_low, cv_auc_high`` per fraction.
+    evidence : DataFrame
+        Index family (catalog order), one column per fraction: ``-log10(q)`` of
+        the family's strongest signal there (1.3 is q = 0.05, 3 is q = 0.001),
+        negative where its odds ratio is below 1 (the pattern went with success,
+        against its risky direction); NaN where the fraction had too few outcomes.
+    """
+    auc = lead.summary[["fraction", "n", "events", "cv_auc", "cv_auc_low", "cv_auc_high"]]
+    families = lead.families
+    strength = -np.log10(families["q_value"].astype(float))
+    signed = strength * np.where(families["odds_ratio"] < 1, -1.0, 1.0)
+    evidence = (families.assign(evidence=signed)
+                .pivot(index="family", columns="fraction", values="evidence")
+                .reindex(index=list(dict.fromkeys(families["family"])),
+                         columns=list(lead.summary["fraction"])))
+    evidence.columns.name = "fraction"
+    return auc.reset_index(drop=True).round(DECIMALS), (evidence + 0.0).round(DECIMALS)
+
+
 def auc_numbers(model: object, *, reference_auc: float | None = None) -> pd.DataFrame:
-    """Cross-validated AUC with its interval, per model (logistic and gradient boosting).
+    """Cross-validated AUC with its interval, per model (logistic, plain comparison, gradient boosting).
 
     ``model`` is a drivers result's ``model`` (:class:`~engagement_analytics.drivers.ModelSummary`)
     or a mapping with some of its keys (``cv_auc``, ``cv_auc_low``, ...; absent models are
@@ -220,6 +282,8 @@ def auc_numbers(model: object, *, reference_auc: float | None = None) -> pd.Data
     rows = [
         {"model": "logistic regression", "auc": value("cv_auc"),
          "low": value("cv_auc_low"), "high": value("cv_auc_high")},
+        {"model": "plain (one signal per family)", "auc": value("plain_cv_auc"),
+         "low": value("plain_cv_auc_low"), "high": value("plain_cv_auc_high")},
         {"model": "gradient boosting", "auc": value("gb_cv_auc"),
          "low": value("gb_cv_auc_low"), "high": value("gb_cv_auc_high")},
     ]

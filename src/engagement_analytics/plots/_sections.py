@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -21,7 +22,14 @@ from ._numbers import (
     trajectory_numbers,
 )
 
-__all__ = ["FamilySection", "comparison_summary", "family_section", "family_trajectory", "lead_signal"]
+__all__ = [
+    "FamilySection",
+    "comparison_summary",
+    "family_section",
+    "family_trajectory",
+    "lead_signal",
+    "lead_time_summary",
+]
 
 #: Below this absolute standardised difference a signal "hardly differs".
 NOTABLE_DIFFERENCE = 0.2
@@ -37,6 +45,35 @@ def lead_signal(comparison: pd.DataFrame) -> str | None:
     if measured.empty:
         return None
     return str(measured.loc[measured["risk_difference"].abs().idxmax(), "signal"])
+
+
+#: ``-log10(q)`` at the significance level of the drivers (q < 0.05).
+_SIGNIFICANT_EVIDENCE = -np.log10(0.05)
+
+
+def lead_time_summary(evidence: pd.DataFrame) -> str:
+    """A Markdown sentence: from which point of the plan each pattern goes with failure.
+
+    ``evidence`` is the second frame of :func:`lead_time_numbers`. A family
+    "shows" from the first fraction at which its strongest signal goes with
+    failure in the risky direction at q < 0.05 (each fraction on its own; a
+    family that shows once and then not again is still named from that point).
+    """
+    shown = {}
+    for family, row in evidence.iterrows():
+        hits = [fraction for fraction, value in row.items() if value > _SIGNIFICANT_EVIDENCE]
+        if hits:
+            shown[family] = min(hits)
+    if not shown:
+        return ("At no point of the plan does any pattern go with failure at q < 0.05 "
+                "(each fraction tested on its own).")
+    parts = [f"{family.replace('_', ' ')} from {100 * fraction:.0f}% of plan"
+             for family, fraction in sorted(shown.items(), key=lambda item: (item[1], item[0]))]
+    quiet = [family.replace("_", " ") for family in evidence.index if family not in shown]
+    text = "Going with failure at q < 0.05: " + ", ".join(parts) + "."
+    if quiet:
+        text += " Not at any point: " + ", ".join(quiet) + "."
+    return text
 
 
 def comparison_summary(

@@ -3,7 +3,9 @@
 :func:`generate` builds the six contract tables for a portfolio of fictional
 engagements whose failure odds depend on four planted pattern families
 (overselling, sponsor absence, commitment reciprocity, champion engagement)
-and on nothing else. The other five families vary realistically but carry no
+and on nothing else; ``planted=`` plants any other set at any strength (e.g.
+``{"going_dark": 1.0}``) and ``dark_onset=`` makes going dark start late in
+each engagement. The other families vary realistically but carry no
 effect, and the generator keeps them independent of the planted traits. The
 truth (latent traits, the generating failure probability) comes with the
 tables, so drivers and notebooks can be checked against it.

@@ -145,10 +145,15 @@ def _spearman(a: pd.Series, b: pd.Series) -> float:
     return float(np.corrcoef(a[ok].rank(), b[ok].rank())[0, 1])
 
 
-def independence_table(measures: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
-    """Spearman correlation of each crude measure with its own and the planted latents."""
+def independence_table(measures: pd.DataFrame, truth: pd.DataFrame,
+                       planted: list[str] | None = None) -> pd.DataFrame:
+    """Spearman correlation of each crude measure with its own and the planted latents.
+
+    ``planted`` lists the planted families (default: those of the default truth).
+    """
     latents = truth.set_index("engagement_id").reindex(measures.index)
-    planted = [f for f in FAMILIES if f in PLANTED_BETAS]
+    if planted is None:
+        planted = [f for f in FAMILIES if f in PLANTED_BETAS]
     rows = []
     for measure, family in MEASURES.items():
         row = {"measure": measure, "family": family,

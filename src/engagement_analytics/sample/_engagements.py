@@ -7,6 +7,7 @@ stops at ``min(closed_date, as_of)``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,6 +17,7 @@ from ._design import (
     CHALLENGED_SHARE_OF_NON_FAILED,
     CLOSE_FRACTION,
     FAMILIES,
+    INTERCEPT,
     PLANTED_BETAS,
     PRACTICE_WEIGHTS,
     ZONE_WEIGHTS,
@@ -72,7 +74,8 @@ def _whitened(draws: np.ndarray) -> np.ndarray:
     return np.linalg.solve(cholesky, centred.T).T
 
 
-def _balanced(latents: np.ndarray, outcome: np.ndarray, closed: np.ndarray) -> np.ndarray:
+def _balanced(latents: np.ndarray, outcome: np.ndarray, closed: np.ndarray,
+              planted: Mapping[str, float]) -> np.ndarray:
     """Give the non-planted latents the same mean in every outcome group of the closed engagements.
 
     The outcome is drawn from the planted latents only, but in a finite sample a
@@ -84,8 +87,8 @@ def _balanced(latents: np.ndarray, outcome: np.ndarray, closed: np.ndarray) -> n
     leakage, not luck. The failure odds are untouched.
     """
     balanced = latents.copy()
-    not_planted = [i for i, family in enumerate(FAMILIES) if family not in PLANTED_BETAS]
-    if closed.sum() < 2:
+    not_planted = [i for i, family in enumerate(FAMILIES) if family not in planted]
+    if closed.sum() < 2 or not not_planted:
         return balanced
     overall = latents[closed][:, not_planted].mean(axis=0)
     for group in np.unique(outcome[closed]):
@@ -112,8 +115,14 @@ def _clients(rng: np.random.Generator, n_clients: int) -> tuple[list[str], list[
     return names, domains
 
 
-def draw_engagements(rng: np.random.Generator, n: int, as_of: int) -> EngagementPlan:
-    """Draw the engagement plan for ``n`` engagements ending no later than ``as_of``."""
+def draw_engagements(
+    rng: np.random.Generator, n: int, as_of: int, *,
+    betas: Mapping[str, float] = PLANTED_BETAS, intercept: float = INTERCEPT,
+) -> EngagementPlan:
+    """Draw the engagement plan for ``n`` engagements ending no later than ``as_of``.
+
+    ``betas`` (signed, latent orientation) and ``intercept`` set the failure odds.
+    """
     latents = _whitened(rng.standard_normal((n, len(FAMILIES))))
     z_over = latents[:, FAMILIES.index("overselling")]
 
@@ -126,7 +135,7 @@ def draw_engagements(rng: np.random.Generator, n: int, as_of: int) -> Engagement
     weeks = np.clip(np.round(np.exp(rng.normal(np.log(22.0), 0.45, n))), 8, 52).astype(np.int64)
     planned_days = 7 * weeks
 
-    log_odds = failure_log_odds(latents)
+    log_odds = failure_log_odds(latents, betas, intercept)
     failed = rng.random(n) < sigmoid(log_odds)
     challenged = ~failed & (rng.random(n) < CHALLENGED_SHARE_OF_NON_FAILED)
     outcome = np.where(failed, 2, np.where(challenged, 1, 0))
@@ -136,7 +145,7 @@ def draw_engagements(rng: np.random.Generator, n: int, as_of: int) -> Engagement
     closed = close_day <= as_of
     end = np.minimum(close_day, as_of)
 
-    latents = _balanced(latents, outcome, closed)
+    latents = _balanced(latents, outcome, closed, betas)
 
     full_time_equivalents = rng.uniform(0.8, 4.0, n)
     sold_days = np.maximum(np.round(weeks * 5 * full_time_equivalents), 5).astype(np.int64)

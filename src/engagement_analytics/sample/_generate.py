@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from ._attendance import draw_attendance
 from ._commitments import draw_commitments
 from ._csv import write_csv
 from ._dark import DarkSpells
-from ._design import DEFAULT_AS_OF, FAMILIES, INTERCEPT, planted_table, sigmoid
+from ._design import DEFAULT_AS_OF, FAMILIES, intercept_for, planted_betas, planted_table, sigmoid
 from ._engagements import OUTCOME_NAMES, draw_engagements
 from ._meetings import draw_meetings
 from ._messages import draw_messages
@@ -59,7 +60,7 @@ class SampleBundle:
         ``family, planted, direction, beta_per_sd`` (see :func:`planted_table`).
     intercept : float
         Failure log-odds when every planted trait is 0.
-    n_engagements, seed, as_of
+    n_engagements, seed, as_of, dark_onset
         The arguments the bundle was generated with.
     """
 
@@ -70,6 +71,7 @@ class SampleBundle:
     n_engagements: int
     seed: int
     as_of: dt.date
+    dark_onset: float = 0.0
 
     def write(self, out_dir: str | Path) -> Path:
         """Write the six tables, ``truth.csv`` and ``README.md`` into ``out_dir``, all or nothing.
@@ -109,7 +111,12 @@ def _as_of_date(as_of: str | dt.date) -> dt.date:
 
 
 def generate(
-    *, n_engagements: int = 300, seed: int = 0, as_of: str | dt.date = DEFAULT_AS_OF
+    *,
+    n_engagements: int = 300,
+    seed: int = 0,
+    as_of: str | dt.date = DEFAULT_AS_OF,
+    planted: Mapping[str, float] | None = None,
+    dark_onset: float = 0.0,
 ) -> SampleBundle:
     """Generate a synthetic bundle with a planted truth.
 
@@ -122,6 +129,19 @@ def generate(
     as_of : str or datetime.date, default DEFAULT_AS_OF ("2026-06-30")
         Export date: no row is dated after it; engagements not closed by then
         are active (empty ``closed_date`` and ``outcome``).
+    planted : mapping of str to float, optional
+        The families that drive failure and how strongly: the increase in
+        failure log-odds per SD of each family's latent trait, taken in its
+        risky direction (more overselling, less champion engagement, ...), e.g.
+        ``{"going_dark": 1.0}``. Families left out carry no effect and are
+        balanced across outcomes. The intercept is solved so that the base
+        rate stays near the default's (29%). Default: overselling, sponsor
+        absence, commitment reciprocity and champion engagement at 1.0 each.
+    dark_onset : float, default 0.0
+        From which fraction of the planned schedule on the going-dark trait
+        shapes the client's dark spells; before it every client goes dark at
+        the portfolio's average rate. A late onset plants a pattern that cannot
+        be seen early (the drivers' lead-time view must not find it there).
 
     Returns
     -------
@@ -132,13 +152,17 @@ def generate(
         raise TypeError(f"n_engagements must be an int, got {n_engagements!r}")
     if n_engagements < 1:
         raise ValueError(f"n_engagements must be at least 1, got {n_engagements}")
+    betas = planted_betas(planted)
+    if isinstance(dark_onset, bool) or not np.isfinite(dark_onset) or not 0 <= dark_onset < 2:
+        raise ValueError(f"dark_onset must be a fraction of the planned schedule in [0, 2), got {dark_onset!r}")
+    intercept = intercept_for(betas)
     as_of_date = _as_of_date(as_of)
     as_of_day = int(np.datetime64(as_of_date, "D").astype(np.int64))
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(7)]
 
-    plan = draw_engagements(streams[0], int(n_engagements), as_of_day)
+    plan = draw_engagements(streams[0], int(n_engagements), as_of_day, betas=betas, intercept=intercept)
     people = draw_people(streams[1], plan)
-    dark = DarkSpells(streams[2], plan)
+    dark = DarkSpells(streams[2], plan, onset=float(dark_onset))
     meetings = draw_meetings(streams[3], plan, people, engagement_ids(plan.n))
     attendance = draw_attendance(streams[4], plan, people, meetings, dark)
     commitments = draw_commitments(streams[5], plan, people)
@@ -168,8 +192,8 @@ def generate(
     for k, family in enumerate(FAMILIES):
         truth[f"z_{family}"] = plan.latents[:, k]
     return SampleBundle(
-        tables=tables, truth=truth, planted=planted_table(), intercept=INTERCEPT,
-        n_engagements=int(n_engagements), seed=seed, as_of=as_of_date,
+        tables=tables, truth=truth, planted=planted_table(planted), intercept=intercept,
+        n_engagements=int(n_engagements), seed=seed, as_of=as_of_date, dark_onset=float(dark_onset),
     )
 
 

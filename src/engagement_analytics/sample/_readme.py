@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import crude_measures, independence_table
-from ._design import CHECK_FRACTION, CLOSE_FRACTION, DEFAULT_AS_OF, FAMILIES, PLANTED_BETAS
+from ._design import CHECK_FRACTION, CLOSE_FRACTION, DEFAULT_AS_OF, PLANTED_BETAS
 
 #: The independence check reads at most this many engagements (keeps big bundles fast).
 CHECK_ENGAGEMENTS = 3000
@@ -18,6 +18,28 @@ def _markdown(frame, floats: str = "{:.3f}") -> str:
         cells = [floats.format(v) if isinstance(v, float) else str(v) for v in row]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+_COUNT_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def _count_word(count: int) -> str:
+    return _COUNT_WORDS[count] if count < len(_COUNT_WORDS) else str(count)
+
+
+def _options(bundle, planted: list[str]) -> tuple[str, str]:
+    """The non-default generate() options, as Python keywords and as CLI options."""
+    strengths = bundle.planted.set_index("family")["beta_per_sd"]
+    default = {family: abs(beta) for family, beta in PLANTED_BETAS.items()}
+    python, cli = "", ""
+    if {family: float(strengths[family]) for family in planted} != default:
+        pairs = {family: float(strengths[family]) for family in planted}
+        python += f", planted={pairs!r}"
+        cli += "".join(f" --plant {family}={strength!r}" for family, strength in pairs.items())
+    if bundle.dark_onset:
+        python += f", dark_onset={bundle.dark_onset!r}"
+        cli += f" --dark-onset {bundle.dark_onset!r}"
+    return python, cli
 
 
 def readme_text(bundle) -> str:
@@ -33,17 +55,18 @@ def readme_text(bundle) -> str:
     as_of = bundle.as_of.isoformat()
     as_of_option = "" if as_of == DEFAULT_AS_OF else f" --as-of {as_of}"
     measures = crude_measures(t, max_engagements=CHECK_ENGAGEMENTS)
-    checks = independence_table(measures, bundle.truth)
-    planted_cols = [f for f in FAMILIES if f in PLANTED_BETAS]
-    non_planted = checks[~checks["family"].isin(planted_cols)]
-    worst = float(np.nanmax(np.abs(non_planted[planted_cols].to_numpy())))
+    planted_cols = list(bundle.planted.loc[bundle.planted["planted"] == "yes", "family"])
+    checks = independence_table(measures, bundle.truth, planted_cols)
+    non_planted = checks[~checks["family"].isin(planted_cols)][planted_cols].to_numpy()
+    worst = float(np.nanmax(np.abs(non_planted))) if non_planted.size else float("nan")
+    options = _options(bundle, planted_cols)
     checked = min(len(eng), CHECK_ENGAGEMENTS)
     fail_lo, fail_hi = CLOSE_FRACTION["failed"]
     chal_lo, chal_hi = CLOSE_FRACTION["challenged"]
     return f"""# Sample bundle with a planted truth
 
 Synthetic export bundle of {len(eng):,} fictional engagements, made by
-`engagement_analytics.sample.generate(n_engagements={bundle.n_engagements}, seed={bundle.seed}, as_of="{as_of}")`.
+`engagement_analytics.sample.generate(n_engagements={bundle.n_engagements}, seed={bundle.seed}, as_of="{as_of}"{options[0]})`.
 Every company, person, e-mail address and title is invented. The bundle holds
 personal-looking data on purpose (names, e-mail ids) so that pseudonymisation
 is exercised, and awkward free text (commas, quotes, line breaks, `<script>`,
@@ -53,7 +76,7 @@ are exercised.
 Regenerate it, byte for byte:
 
 ```
-engagement-analytics sample --out DIR --n {bundle.n_engagements} --seed {bundle.seed}{as_of_option}
+engagement-analytics sample --out DIR --n {bundle.n_engagements} --seed {bundle.seed}{as_of_option}{options[1]}
 ```
 
 (The copy committed in `data/sample/` is `engagement-analytics sample --out data/sample --n 300 --seed 7`;
@@ -113,7 +136,7 @@ taken in the risky direction; nothing else enters the failure odds.
 Each latent trait drives only the raw behaviours read by its own family's
 signals. The table below (first {checked:,} engagements) correlates crude
 versions of the families' measures, taken over the first {CHECK_FRACTION:.0%}
-of each planned duration, with their own latent and with the four planted
+of each planned duration, with their own latent and with the {_count_word(len(planted_cols))} planted
 latents (Spearman). Own-latent correlations are clearly non-zero; for the
 non-planted measures the largest correlation with any planted latent is
 {worst:.3f}. The planted latents are whitened (exactly uncorrelated in the

@@ -60,39 +60,33 @@ SIGNALS: tuple[SignalSpec, ...] = (
     ),
     SignalSpec(
         "sponsor_steering_attendance_rate", "sponsor_absence", LOWER, "share", _MEETINGS,
-        "Share of the steering meetings held that an executive sponsor attended.",
-    ),
-    SignalSpec(
-        "sponsor_longest_absence_share", "sponsor_absence", HIGHER, "share of elapsed time",
-        _MEETINGS,
-        "The longest stretch without the executive sponsor at any meeting, as a share of "
-        "the time elapsed.",
+        "Share of the steering meetings the client side attended at which an executive "
+        "sponsor was present.",
     ),
     SignalSpec(
         "sponsor_decline_rate", "sponsor_absence", HIGHER, "share", _MEETINGS,
-        "Share of the executive sponsor's meeting invitations that were declined.",
+        "Share of the executive sponsor's invitations that were declined, among meetings "
+        "other client people attended.",
     ),
     # going_dark
     SignalSpec(
-        "client_longest_silence_share", "going_dark", HIGHER, "share of elapsed time",
-        _MEETINGS,
-        "The longest stretch with no client person at a meeting and no message from the "
-        "client, as a share of the time elapsed.",
+        "client_longest_silence_days", "going_dark", HIGHER, "days", _MEETINGS,
+        "The longest stretch, in days, with no client person at a meeting and no message "
+        "from the client.",
     ),
     SignalSpec(
-        "client_recent_activity_ratio", "going_dark", LOWER, "ratio", _MEETINGS,
-        "Client activity (meetings attended and messages sent) per week over the last four "
-        "weeks, against the engagement's own weekly rate before that; below 1 means the "
-        "client is fading.",
+        "client_days_since_last_activity", "going_dark", HIGHER, "days", _MEETINGS,
+        "Days since a client person last attended a meeting or sent a message.",
     ),
     # client_ownership
     SignalSpec(
         "client_organized_meeting_share", "client_ownership", LOWER, "share", _MEETINGS,
-        "Share of the meetings held that a client person organised.",
+        "Share of the meetings held (ad hoc meetings aside) that a client person organised.",
     ),
     SignalSpec(
         "change_agent_attendance_rate", "client_ownership", LOWER, "share", _MEETINGS,
-        "Share of the client change agents' meeting invitations they attended.",
+        "Share of the client change agents' invitations they attended, among meetings other "
+        "client people attended.",
     ),
     # commitment_reciprocity
     SignalSpec(
@@ -123,9 +117,8 @@ SIGNALS: tuple[SignalSpec, ...] = (
         "from the offset of sent_at; UTC where none is given).",
     ),
     SignalSpec(
-        "client_adhoc_meetings_per_week", "reactivity", HIGHER, "per week",
-        ("stakeholders", "meetings"),
-        "Ad-hoc meetings the client called, per week elapsed.",
+        "adhoc_meetings_per_week", "reactivity", HIGHER, "per week", ("meetings",),
+        "Ad-hoc meetings held, per week elapsed, whoever sent the invitation.",
     ),
     # champion_engagement
     SignalSpec(
@@ -135,12 +128,13 @@ SIGNALS: tuple[SignalSpec, ...] = (
     ),
     SignalSpec(
         "champion_session_attendance_rate", "champion_engagement", LOWER, "share", _MEETINGS,
-        "Share of the champions' invitations to workshops, demos and trainings they attended.",
+        "Share of the champions' invitations to workshops, demos and trainings they attended, "
+        "among sessions other client people attended.",
     ),
     SignalSpec(
         "champion_led_session_share", "champion_engagement", LOWER, "share",
         ("stakeholders", "meetings"),
-        "Share of the workshops, demos and trainings held that a champion organised.",
+        "Share of the workshops, demos and trainings the client organised that a champion led.",
     ),
     SignalSpec(
         "champion_turnover_share", "champion_engagement", HIGHER, "share", ("stakeholders",),
@@ -163,18 +157,15 @@ SIGNALS: tuple[SignalSpec, ...] = (
     ),
     # stakeholder_breadth
     SignalSpec(
-        "client_people_per_month", "stakeholder_breadth", LOWER, "people per 30 days",
+        "client_people_per_meeting", "stakeholder_breadth", LOWER, "people per meeting",
         _MEETINGS,
-        "Distinct client people (other than the executive sponsor and the champions) attending "
-        "meetings in a 30-day block, averaged over the complete 30-day blocks elapsed.",
+        "Client people (executive sponsor and change agent aside) attending a typical meeting "
+        "the client side came to: their attendances per meeting at least one of them attended.",
     ),
     SignalSpec(
         "top_client_attendee_share", "stakeholder_breadth", HIGHER, "share", _MEETINGS,
-        "Share of the client team's attendances (executive sponsor and champions aside) made by its single most present person.",
-    ),
-    SignalSpec(
-        "invited_client_attended_share", "stakeholder_breadth", LOWER, "share", _MEETINGS,
-        "Share of the client people invited to meetings (executive sponsor and champions aside) who attended at least once.",
+        "Share of the client team's attendances (executive sponsor and change agent aside) made "
+        "by its single most present person.",
     ),
 )
 

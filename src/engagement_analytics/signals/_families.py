@@ -10,7 +10,13 @@ Conventions every signal follows (they are tested):
 - a share with an empty denominator is NaN, never 0;
 - with no client stakeholder named by the window end the client cannot be
   recognised in the rows, so every signal in :data:`CLIENT_DEPENDENT` is NaN
-  for that engagement (applied once, by :func:`_client_known`).
+  for that engagement (applied once, by :func:`_client_known`);
+- each family measures its own pattern: a client person's attendance (sponsor,
+  change agent, champions) counts only at meetings the rest of the client side
+  came to (at least half of the other client people invited attended), so that
+  the whole client going dark (the going_dark family) is not counted again as
+  each role's absence; ad hoc meetings (reactivity) are not counted in the
+  client's share of organised meetings (client_ownership).
 """
 
 from __future__ import annotations
@@ -27,11 +33,9 @@ from ._windows import SECONDS_PER_DAY
 
 __all__ = ["CLIENT_DEPENDENT", "FAMILY_FUNCTIONS"]
 
-RECENT_DAYS = 28  # "the last four weeks" of going_dark
 DISCOVERY_DAYS = 21  # "the first three weeks" of discovery
 INSTANT_REPLY_SECONDS = 15 * 60
 BUSINESS_HOURS = (8, 18)  # [from, to) on the sender's clock, Monday to Friday
-BLOCK_DAYS = 30  # the "month" of stakeholder_breadth
 
 # Every signal that reads who the client people are (the client, sponsor, change-agent or
 # champion flag of a stakeholder). Without a client stakeholder named these would report
@@ -40,22 +44,19 @@ BLOCK_DAYS = 30  # the "month" of stakeholder_breadth
 CLIENT_DEPENDENT = frozenset({
     "sponsor_named",
     "sponsor_steering_attendance_rate",
-    "sponsor_longest_absence_share",
     "sponsor_decline_rate",
-    "client_longest_silence_share",
-    "client_recent_activity_ratio",
+    "client_longest_silence_days",
+    "client_days_since_last_activity",
     "client_organized_meeting_share",
     "change_agent_attendance_rate",
     "vendor_median_reply_hours",
     "vendor_instant_or_after_hours_reply_share",
-    "client_adhoc_meetings_per_week",
     "champions_per_client_stakeholder",
     "champion_session_attendance_rate",
     "champion_led_session_share",
     "champion_turnover_share",
-    "client_people_per_month",
+    "client_people_per_meeting",
     "top_client_attendee_share",
-    "invited_client_attended_share",
 })
 
 
@@ -87,8 +88,8 @@ def _per_engagement(values: pd.Series, n: int) -> np.ndarray:
     return values.reindex(np.arange(n)).to_numpy(dtype="float64")
 
 
-def _longest_gap_share(eng: np.ndarray, day: np.ndarray, p: Prepared) -> np.ndarray:
-    """Longest run of days with no event, over each window, / elapsed days.
+def _longest_gap_days(eng: np.ndarray, day: np.ndarray, p: Prepared) -> np.ndarray:
+    """Longest run of days with no event, over each window, in days.
 
     Events are ``(eng, day)`` pairs. Sentinel events on the day before the
     start and the day after the end make the leading and trailing stretches
@@ -100,8 +101,43 @@ def _longest_gap_share(eng: np.ndarray, day: np.ndarray, p: Prepared) -> np.ndar
     all_eng, all_day = all_eng[order], all_day[order]
     same = all_eng[1:] == all_eng[:-1]
     gaps = pd.Series(all_day[1:][same] - all_day[:-1][same] - 1)
-    longest = gaps.groupby(all_eng[1:][same]).max()
-    return _per_engagement(longest, p.n) / p.elapsed
+    return _per_engagement(gaps.groupby(all_eng[1:][same]).max(), p.n)
+
+
+def _days_since_last(eng: np.ndarray, day: np.ndarray, p: Prepared) -> np.ndarray:
+    """Days from the last event to the window end (0: an event on the last day).
+
+    With no event at all, the whole window: as if the last event were the day
+    before the start, the same convention as the leading gap of
+    :func:`_longest_gap_days`.
+    """
+    last = _per_engagement(pd.Series(day).groupby(eng).max(), p.n)
+    return p.end - np.where(np.isnan(last), p.start - 1, last)
+
+
+def _rest_of_client_came(inv: pd.DataFrame, role: str | None = None) -> np.ndarray:
+    """Per invitation row: whether the rest of the client side came to that (held) meeting.
+
+    "The rest" are the other client people invited (other than this row's person,
+    or, with ``role``, than everyone with that role); they "came" when at least
+    one was invited and at least half of them attended. The whole client going
+    dark empties a meeting of every client person; a role's attendance counted
+    only at meetings the rest of the client came to measures that role's own
+    absence, not the client's silence again. The person's own attendance stays
+    out of the condition, so the rate estimates how often the person comes when
+    the rest of the client is there.
+    """
+    client = (inv["client"] & inv["held"]).to_numpy()
+    if role is not None:
+        client = client & ~inv[role].to_numpy()
+    came = client & inv["attended"].to_numpy()
+    meeting = inv["meeting"].to_numpy()
+    size = int(meeting.max(initial=-1)) + 1
+    invited = np.bincount(meeting[client], minlength=size)[meeting]
+    attended = np.bincount(meeting[came], minlength=size)[meeting]
+    if role is None:  # leave the row's own person out
+        invited, attended = invited - client, attended - came
+    return (invited > 0) & (2 * attended >= invited)
 
 
 def _distinct_count(eng: np.ndarray, key: np.ndarray, n: int) -> np.ndarray:
@@ -125,27 +161,22 @@ def overselling(p: Prepared) -> dict[str, np.ndarray]:
 
 
 def sponsor_absence(p: Prepared) -> dict[str, np.ndarray]:
-    people, m, inv = p.people, p.meetings, p.invitations
+    people, inv = p.people, p.invitations
     named = _count(people["eng"].to_numpy(), p.n, people["sponsor"].to_numpy()) > 0
-    eng = inv["eng"].to_numpy()
-    sponsor_there = (inv["sponsor"] & inv["attended"]).to_numpy()
-
-    # steering meetings held, and how many of them any sponsor attended
-    held_steering = (m["held"] & (m["kind"] == KIND["steering"])).to_numpy()
-    steering_meetings = _count(m["eng"].to_numpy(), p.n, held_steering)
-    sponsor_steering = (inv["kind"] == KIND["steering"]).to_numpy() & sponsor_there
-    attended_steering = _distinct_count(
-        eng[sponsor_steering], inv["meeting"].to_numpy()[sponsor_steering], p.n
-    )
-
-    steering_rate = _ratio(attended_steering, steering_meetings)
-    longest_absence = _longest_gap_share(eng[sponsor_there], inv["day"].to_numpy()[sponsor_there], p)
-    decline_rate = _share(eng, p.n, inv["sponsor"].to_numpy(), inv["declined"].to_numpy())
+    eng, meeting = inv["eng"].to_numpy(), inv["meeting"].to_numpy()
+    # steering meetings the rest of the client side came to, and how many of them a
+    # sponsor attended too
+    with_client = (inv["kind"] == KIND["steering"]).to_numpy() & _rest_of_client_came(inv, "sponsor")
+    sponsor_there = with_client & (inv["sponsor"] & inv["attended"]).to_numpy()
+    client_steering = _distinct_count(eng[with_client], meeting[with_client], p.n)
+    sponsor_steering = _distinct_count(eng[sponsor_there], meeting[sponsor_there], p.n)
+    with_others = inv["sponsor"].to_numpy() & _rest_of_client_came(inv)
     return {
         "sponsor_named": named.astype("float64"),
-        "sponsor_steering_attendance_rate": np.where(named, steering_rate, np.nan),
-        "sponsor_longest_absence_share": np.where(named, longest_absence, np.nan),
-        "sponsor_decline_rate": decline_rate,
+        "sponsor_steering_attendance_rate": np.where(
+            named, _ratio(sponsor_steering, client_steering), np.nan
+        ),
+        "sponsor_decline_rate": _share(eng, p.n, with_others, inv["declined"].to_numpy()),
     }
 
 
@@ -161,27 +192,23 @@ def _client_activity(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
 
 def going_dark(p: Prepared) -> dict[str, np.ndarray]:
     eng, day = _client_activity(p)
-    recent = day > p.end[eng] - RECENT_DAYS
-    recent_weekly = _count(eng, p.n, recent) / (RECENT_DAYS / 7)
-    earlier_weeks = np.maximum(p.elapsed - RECENT_DAYS, 1) / 7  # only read when >= 4 weeks
-    earlier_weekly = _count(eng, p.n, ~recent) / earlier_weeks
-    ratio = _ratio(recent_weekly, earlier_weekly)
-    long_enough = p.elapsed >= 2 * RECENT_DAYS
     return {
-        "client_longest_silence_share": _longest_gap_share(eng, day, p),
-        "client_recent_activity_ratio": np.where(long_enough, ratio, np.nan),
+        "client_longest_silence_days": _longest_gap_days(eng, day, p),
+        "client_days_since_last_activity": _days_since_last(eng, day, p),
     }
 
 
 def client_ownership(p: Prepared) -> dict[str, np.ndarray]:
     m, inv = p.meetings, p.invitations
-    with_organizer = (m["held"] & m["organizer_given"]).to_numpy()
+    # Ad hoc meetings are left out: the client calling the vendor in at short
+    # notice is the reactivity pattern, not the client organising its change.
+    planned = (m["held"] & m["organizer_given"] & (m["kind"] != KIND["ad_hoc"])).to_numpy()
     return {
         "client_organized_meeting_share": _share(
-            m["eng"].to_numpy(), p.n, with_organizer, m["organizer_client"].to_numpy()
+            m["eng"].to_numpy(), p.n, planned, m["organizer_client"].to_numpy()
         ),
         "change_agent_attendance_rate": _share(
-            inv["eng"].to_numpy(), p.n, (inv["change_agent"] & inv["held"]).to_numpy(),
+            inv["eng"].to_numpy(), p.n, inv["change_agent"].to_numpy() & _rest_of_client_came(inv),
             inv["attended"].to_numpy(),
         ),
     }
@@ -210,14 +237,15 @@ def reactivity(p: Prepared) -> dict[str, np.ndarray]:
     in_hours = (weekday < 5) & (hour >= BUSINESS_HOURS[0]) & (hour < BUSINESS_HOURS[1])
     instant = r["delay"].to_numpy(dtype="float64") <= INSTANT_REPLY_SECONDS
     median_hours = (r["delay"] / 3600).groupby(r["eng"]).median()
-    adhoc = (m["held"] & (m["kind"] == KIND["ad_hoc"]) & m["organizer_client"]).to_numpy()
+    # Every ad hoc meeting, whoever sent the invitation: a vendor invite is often how a
+    # client's call gets into the calendar, and the organiser is client_ownership's.
+    adhoc = (m["held"] & (m["kind"] == KIND["ad_hoc"])).to_numpy()
     return {
         "vendor_median_reply_hours": _per_engagement(median_hours, p.n),
         "vendor_instant_or_after_hours_reply_share": _share(
             eng, p.n, np.ones(len(eng), dtype=bool), instant | ~in_hours
         ),
-        "client_adhoc_meetings_per_week": _count(m["eng"].to_numpy(), p.n, adhoc)
-        / (p.elapsed / 7),
+        "adhoc_meetings_per_week": _count(m["eng"].to_numpy(), p.n, adhoc) / (p.elapsed / 7),
     }
 
 
@@ -225,18 +253,19 @@ def champion_engagement(p: Prepared) -> dict[str, np.ndarray]:
     people, m, inv = p.people, p.meetings, p.invitations
     people_eng = people["eng"].to_numpy()
     champion = people["champion"].to_numpy()
-    session = m["held"].to_numpy() & m["kind"].isin(SESSION_KINDS).to_numpy()
-    invited_to_session = (inv["champion"] & inv["held"] & inv["kind"].isin(SESSION_KINDS))
+    # Sessions the client organised: whether the client organises at all is client_ownership's.
+    client_session = (m["held"] & m["kind"].isin(SESSION_KINDS) & m["organizer_client"]).to_numpy()
+    invited_to_session = (inv["champion"] & inv["kind"].isin(SESSION_KINDS)).to_numpy()
     return {
         "champions_per_client_stakeholder": _ratio(
             _count(people_eng, p.n, champion), _count(people_eng, p.n, people["client"].to_numpy())
         ),
         "champion_session_attendance_rate": _share(
-            inv["eng"].to_numpy(), p.n, invited_to_session.to_numpy(), inv["attended"].to_numpy()
+            inv["eng"].to_numpy(), p.n, invited_to_session & _rest_of_client_came(inv),
+            inv["attended"].to_numpy(),
         ),
         "champion_led_session_share": _share(
-            m["eng"].to_numpy(), p.n, session & m["organizer_given"].to_numpy(),
-            m["organizer_champion"].to_numpy(),
+            m["eng"].to_numpy(), p.n, client_session, m["organizer_champion"].to_numpy(),
         ),
         "champion_turnover_share": _share(
             people_eng, p.n, champion, people["champion_left"].to_numpy()
@@ -267,32 +296,28 @@ def discovery(p: Prepared) -> dict[str, np.ndarray]:
 
 def stakeholder_breadth(p: Prepared) -> dict[str, np.ndarray]:
     inv = p.invitations
-    eng, pkey = inv["eng"].to_numpy(), inv["pkey"].to_numpy()
-    # The executive sponsor and the champions are left out: each is a family of
-    # its own, and counting them here would make breadth a second measure of them.
-    invited = (inv["client"] & ~inv["sponsor"] & ~inv["champion"] & inv["held"]).to_numpy()
-    attended = invited & inv["attended"].to_numpy()
+    eng, pkey, meeting = inv["eng"].to_numpy(), inv["pkey"].to_numpy(), inv["meeting"].to_numpy()
+    # The executive sponsor and the change agent are left out: their presence is what
+    # sponsor_absence and client_ownership measure. Champions count: leaving them out
+    # would tie breadth to how many client people are champions (champion_engagement).
+    # Both signals compare the client's attendances with one another, never their
+    # volume, which is what going_dark measures.
+    attended = (inv["client"] & ~inv["sponsor"] & ~inv["change_agent"] & inv["attended"]).to_numpy()
 
-    # distinct client attendees per complete 30-day block, averaged over those blocks: a
-    # partial last block would make the value jump with the window length
-    block = ((inv["day"].to_numpy() - p.start[eng]) // BLOCK_DAYS).astype("int64")
-    complete_blocks = p.elapsed // BLOCK_DAYS
-    in_complete_block = attended & (block < complete_blocks[eng])
-    block_key = pkey * 10_000 + block  # a block number never reaches 10,000 (800+ years)
-    people_blocks = _distinct_count(eng[in_complete_block], block_key[in_complete_block], p.n)
+    # client people per meeting that at least one of them attended
+    attendees = np.bincount(meeting[attended], minlength=len(p.meetings))
+    with_client = attendees > 0
+    meeting_eng = p.meetings["eng"].to_numpy()
 
     per_person = pd.Series(1.0, index=pkey[attended]).groupby(level=0).sum()
     person_eng = (per_person.index.to_numpy() // p.person_space).astype("int64")
     top = per_person.groupby(person_eng).max()
-
-    ever = pd.Series(attended[invited]).groupby(pkey[invited]).max()
-    ever_eng = (ever.index.to_numpy() // p.person_space).astype("int64")
     return {
-        "client_people_per_month": _ratio(people_blocks, complete_blocks),
-        "top_client_attendee_share": _ratio(_per_engagement(top, p.n), _count(eng, p.n, attended)),
-        "invited_client_attended_share": _share(
-            ever_eng, p.n, np.ones(len(ever), dtype=bool), ever.to_numpy(dtype=bool)
+        "client_people_per_meeting": _ratio(
+            np.bincount(meeting_eng[with_client], weights=attendees[with_client], minlength=p.n),
+            _count(meeting_eng, p.n, with_client),
         ),
+        "top_client_attendee_share": _ratio(_per_engagement(top, p.n), _count(eng, p.n, attended)),
     }
 
 
