@@ -76,15 +76,22 @@ def test_joint_model_beats_chance_and_is_calibrated_in_bulk(result, planted):
 
 def test_findings_name_the_planted_signals_window_and_quiet_family(result):
     sentences = result.findings
-    assert len(sentences) == 3
+    assert len(sentences) == 2
     assert sentences[0].startswith("Where ")
-    assert any("effort estimate" in s for s in sentences[:2])
+    assert any("effort estimate" in s for s in sentences)
     assert any("steering meetings the executive sponsor attended was at or below" in s
-               for s in sentences[:2])
-    assert sentences[2].startswith("No evidence that the client going dark goes with failure")
+               for s in sentences)
+    assert {(s.kind, s.family) for s in sentences} == {
+        ("finding", "overselling"), ("finding", "sponsor_absence")}
+    # The quiet family is a non-finding, listed apart.
+    [quiet] = result.non_findings
+    assert quiet.startswith("No evidence that the client going dark goes with failure")
+    assert (quiet.kind, quiet.family, quiet.is_finding) == ("no_evidence", "going_dark", False)
+    assert result.to_dict()["findings"] == list(sentences)
+    assert result.to_dict()["non_findings"] == [quiet]
     # The window is stated once, by the result, not in every sentence.
     assert "the first half of each planned schedule" in result.window
-    assert not any("window" in s for s in sentences)
+    assert not any("window" in s for s in [*sentences, quiet])
 
 
 def test_same_input_and_seed_give_identical_results(planted, catalog):
@@ -169,7 +176,9 @@ def test_a_separating_signal_is_named_without_an_odds_ratio(planted, catalog):
     sentence = next(s for s in result.findings if "separates the outcome at one end" in s)
     assert sentence.startswith("Client activity in the last four weeks relative to before separates")
     assert "check that it is not recorded after the outcome" in sentence
-    assert not any(s.startswith("No evidence that the client going dark") for s in result.findings)
+    assert sentence.kind == "separation" and sentence.is_finding
+    assert not any(s.startswith("No evidence that the client going dark")
+                   for s in [*result.findings, *result.non_findings])
 
 
 def test_no_varying_signal_is_a_clear_refusal_not_a_crash(planted, catalog):

@@ -22,9 +22,13 @@ from ._analyze import (
     OUTCOME_KINDS,
     SIGNIFICANCE,
     DriversResult,
+    Finding,
     InsufficientOutcomes,
     ModelSummary,
     analyze,
 )
 
-__all__ = ["OUTCOME_KINDS", "SIGNIFICANCE", "DriversResult", "InsufficientOutcomes", "ModelSummary", "analyze"]
+__all__ = [
+    "OUTCOME_KINDS", "SIGNIFICANCE", "DriversResult", "Finding", "InsufficientOutcomes", "ModelSummary",
+    "analyze",
+]
