@@ -108,9 +108,10 @@ def test_trajectory_numbers_and_figure():
     figure = plots.trajectory_figure(numbers, signal="sponsor_decline_rate")
     assert [t.name for t in figure.data] == ["failing", "healthy"]
     assert list(figure.data[1].y) == [0.0, None]
-    # the signal by its plain label, on the axis and in the title (not a line's name)
-    assert figure.layout.yaxis.title.text == "invitations the sponsor declined"
+    # the signal by its plain label in the title, its unit on the axis (not a line's name)
     assert figure.layout.title.text == "Invitations the sponsor declined, week by week"
+    assert figure.layout.yaxis.title.text == "share"
+    assert plots.trajectory_figure(numbers, signal="mine").layout.yaxis.title.text == "mine"
 
 
 def test_forest_numbers_keep_tested_signals_in_family_order():

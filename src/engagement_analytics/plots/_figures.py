@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from ._labels import family_label, label_of
+from ._labels import family_label, label_of, unit_of
 from ._numbers import DECIMALS
 from ._theme import FAMILY_COLORS, escape, group_color, new_figure
 
@@ -82,7 +82,8 @@ def distribution_figure(
             pointpos=0, marker={"color": group_color(group), "size": 4, "opacity": 0.6},
             line={"color": group_color(group)}, hoverinfo="y",
         ))
-    figure.update_layout(showlegend=False, yaxis_title=escape(unit or label))
+    # the title names the signal; the axis says its unit (a long label would not fit)
+    figure.update_layout(showlegend=False, yaxis_title=escape(unit or unit_of(signal) or label))
     return _note_if_empty(figure, frame, what="measured values")
 
 
@@ -123,7 +124,8 @@ def trajectory_figure(trajectory: pd.DataFrame, *, signal: str, unit: str = "") 
             mode="lines+markers", name=escape(line),
             line={"color": _LINE_COLORS[i % len(_LINE_COLORS)]}, connectgaps=False,
         ))
-    figure.update_layout(xaxis_title="week of the engagement", yaxis_title=escape(unit or label))
+    figure.update_layout(xaxis_title="week of the engagement",
+                         yaxis_title=escape(unit or unit_of(signal) or label))
     return _note_if_empty(figure, trajectory, what="weekly values")
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from .._contract import FAMILIES
 
-__all__ = ["binary_signals", "family_label", "label_of", "labels", "share_signals"]
+__all__ = ["binary_signals", "family_label", "label_of", "labels", "share_signals", "unit_of"]
 
 
 def family_label(family: object) -> str:
@@ -69,3 +69,16 @@ def binary_signals() -> frozenset[str]:
 
     catalog = signals.catalog()
     return frozenset(catalog.loc[catalog["unit"].str.startswith("yes"), "signal"])
+
+
+@functools.cache
+def _units() -> tuple[tuple[str, str], ...]:
+    from .. import signals
+
+    catalog = signals.catalog()
+    return tuple(zip(catalog["signal"], catalog["unit"], strict=True))
+
+
+def unit_of(signal: object) -> str:
+    """The catalog unit of one of the package's signals (``"share"``, ``"ratio"``...), else ``""``."""
+    return dict(_units()).get(str(signal), "")

@@ -171,7 +171,7 @@ class Table:
                     cells.append('<td class="ea-num ea-na" title="no value">–</td>')
                 else:
                     number = float(value)
-                    cells.append(f'<td class="ea-num" data-sort="{number:.12g}">{show(number)}</td>')
+                    cells.append(f'<td class="ea-num" data-sort="{number:.12g}">{html.escape(show(number))}</td>')
             return cells
         cells = []
         for value in column:
