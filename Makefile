@@ -31,10 +31,10 @@ browser: install ## A headless Chromium for the browser tests: Debian's (apt-get
 	  && chromium --version; \
 	else $(BIN)/python -m playwright install chromium; fi
 
-report: install ## Validate data/sample and render its HTML reports into reports/sample
+report: install ## Validate data/sample and render its HTML report (one file: reports/sample/report.html)
 	$(BIN)/engagement-analytics validate data/sample
 	$(BIN)/engagement-analytics report data/sample --out $(REPORT_DIR)
-	@echo "Open $(REPORT_DIR)/index.html"
+	@echo "Open or send $(abspath $(REPORT_DIR))/report.html"
 
 test: install browser ## Run every test: unit, CLI, browser, and nbval over the committed notebooks
 	$(BIN)/python -m pytest --doctest-modules --nbval --nbval-sanitize-with notebooks/sanitize.cfg src/engagement_analytics tests notebooks $(PYTEST_ARGS)

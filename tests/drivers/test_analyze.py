@@ -76,19 +76,25 @@ def test_joint_model_beats_chance_and_is_calibrated_in_bulk(result, planted):
 
 def test_findings_name_the_planted_signals_window_and_quiet_family(result):
     sentences = result.findings
-    # two findings, each planted family adjusted for the others, the caveat, the quiet family
-    assert len(sentences) == 6
+    # two findings, each planted family adjusted for the others, then the caveat
+    assert len(sentences) == 5
     assert sentences[0].startswith("Where ")
-    assert any("effort estimate" in s for s in sentences[:2])
+    assert any("effort estimate" in s for s in sentences)
     assert any("steering meetings the executive sponsor attended was at or below" in s
                for s in sentences[:2])
     assert "still goes with failure once the other patterns are accounted for" in sentences[2]
     assert {s.split(" still goes")[0] for s in sentences[2:4]} == {"Overselling", "An absent executive sponsor"}
     assert "not proof of what causes failure" in sentences[4]
-    assert sentences[5].startswith("No evidence that the client going dark goes with failure")
+    assert [s.kind for s in sentences] == ["finding", "finding", "adjusted", "adjusted", "caveat"]
+    # The quiet family is a non-finding, listed apart.
+    [quiet] = result.non_findings
+    assert quiet.startswith("No evidence that the client going dark goes with failure")
+    assert (quiet.kind, quiet.family, quiet.is_finding) == ("no_evidence", "going_dark", False)
+    assert result.to_dict()["findings"] == list(sentences)
+    assert result.to_dict()["non_findings"] == [quiet]
     # The window is stated once, by the result, not in every sentence.
     assert "the first half of each planned schedule" in result.window
-    assert not any("window" in s for s in sentences)
+    assert not any("window" in s for s in [*sentences, quiet])
 
 
 def test_same_input_and_seed_give_identical_results(planted, catalog):
@@ -174,7 +180,9 @@ def test_a_separating_signal_is_named_without_an_odds_ratio(planted, catalog):
     sentence = next(s for s in result.findings if "separates the outcome at one end" in s)
     assert sentence.startswith("The days since the client was last active separates")
     assert "check that it is not recorded after the outcome" in sentence
-    assert not any(s.startswith("No evidence that the client going dark") for s in result.findings)
+    assert sentence.kind == "separation" and sentence.is_finding
+    assert not any(s.startswith("No evidence that the client going dark")
+                   for s in [*result.findings, *result.non_findings])
 
 
 def test_no_varying_signal_is_a_clear_refusal_not_a_crash(planted, catalog):

@@ -66,6 +66,17 @@ def test_comparison_numbers_sign_the_difference_in_the_risky_direction():
     assert list(figure.data[0].y) == ["risky_up"]
     assert list(figure.data[0].x) == [2.0]
     assert figure.layout.title.text == "&lt;b&gt;x&lt;/b&gt;"
+    assert list(figure.layout.xaxis.range) == [-0.11, 2.2]
+
+
+def test_a_small_difference_does_not_fill_the_comparison_figure():
+    comparison = pd.DataFrame({"signal": ["sponsor_named", "sponsor_decline_rate"],
+                               "family": ["sponsor_absence"] * 2, "risk_difference": [0.08, 0.01]})
+    figure = plots.comparison_figure(comparison, title="t")
+    low, high = figure.layout.xaxis.range
+    assert high >= 0.5 and low < 0  # 0.08 SD is a sixth of the axis, not all of it
+    assert list(figure.data[0].y) == ["executive sponsor named", "invitations the sponsor declined"]
+    assert list(figure.data[0].customdata) == ["sponsor_named", "sponsor_decline_rate"]
 
 
 def test_contrasting_pair_picks_the_riskiest_failed_and_safest_other():
@@ -94,9 +105,13 @@ def test_trajectory_numbers_and_figure():
     assert numbers.columns.tolist() == ["failing", "healthy"]
     assert numbers["failing"].tolist() == [0.123, 0.5]
     assert numbers.loc[1.0, "healthy"] == 0.0 and np.isnan(numbers.loc[2.0, "healthy"])
-    figure = plots.trajectory_figure(numbers, signal="s")
+    figure = plots.trajectory_figure(numbers, signal="sponsor_decline_rate")
     assert [t.name for t in figure.data] == ["failing", "healthy"]
     assert list(figure.data[1].y) == [0.0, None]
+    # the signal by its plain label in the title, its unit on the axis (not a line's name)
+    assert figure.layout.title.text == "Invitations the sponsor declined, week by week"
+    assert figure.layout.yaxis.title.text == "share"
+    assert plots.trajectory_figure(numbers, signal="mine").layout.yaxis.title.text == "mine"
 
 
 def test_forest_numbers_keep_tested_signals_in_family_order():
@@ -113,7 +128,7 @@ def test_forest_numbers_keep_tested_signals_in_family_order():
     # overselling precedes reactivity in FAMILIES; within a family larger odds first
     assert forest["signal"].tolist() == ["b", "a", "c"]
     figure = plots.forest_figure(forest)
-    assert [t.name for t in figure.data] == ["overselling", "reactivity"]
+    assert [t.name for t in figure.data] == ["Overselling", "Reactivity"]
     assert list(figure.data[0].error_x.array) == [0.9, 0.4]  # 2.9 - 2.0, 1.6 - 1.2
     assert list(figure.data[0].error_x.arrayminus) == [0.6, 0.3]
     assert figure.layout.xaxis.type == "log"
@@ -232,16 +247,19 @@ def test_hostile_text_is_escaped_in_every_label():
 
 def test_summary_states_the_computed_numbers():
     comparison = pd.DataFrame({
-        "signal": ["a", "b", "c"], "family": ["f", "f", "f"], "n_event": [5, 5, 5],
+        "signal": ["sponsor_decline_rate", "b", "c"], "family": ["f", "f", "f"], "n_event": [5, 5, 5],
         "n_other": [9, 9, 9], "mean_event": [2.0, 1.0, 0.5], "mean_other": [1.0, 1.0, 0.7],
         "risk_difference": [0.9, 0.05, -0.3],
     })
-    text = plots.comparison_summary(comparison, event="failed", unavailable={"f": "no table"})
+    text = plots.comparison_summary(comparison, event="failed",
+                                    unavailable={"sponsor_absence": "no table", "c": "no column"})
     assert "Of 3 signals" in text
     assert "riskier by at least 0.2 standard deviations on 1 and safer on 1" in text
-    assert "`a` (+0.90 SD" in text
-    assert "`f` could not be measured: no table." in text
-    assert plots.lead_signal(comparison) == "a"
+    # signals by their plain labels, not their code names
+    assert "on invitations the sponsor declined (+0.90 SD" in text
+    assert "C could not be measured: no column." in text
+    assert "sponsor_absence" not in text  # not a family of this comparison
+    assert plots.lead_signal(comparison) == "sponsor_decline_rate"
 
 
 def test_outcome_groups_leave_out_engagements_closed_before_their_window_ended():

@@ -35,14 +35,14 @@ def execute_notebook(source, *, output, parameters):
 CHILD = STUB + r"""
 import sys
 _build.execute_notebook = execute_notebook
-real_render = _build.render_notebook
+real_render = _build.render_section
 calls = []
-def render_notebook(*args, **kwargs):
+def render_section(*args, **kwargs):
     calls.append(1)
     if len(calls) == 2:
         os._exit(3)
     return real_render(*args, **kwargs)
-_build.render_notebook = render_notebook
+_build.render_section = render_section
 _build.build_report(sys.argv[1], out_dir=sys.argv[2], notebooks=["01", "02"], progress=False)
 """
 
@@ -81,7 +81,8 @@ def test_report_killed_while_writing_pages_leaves_the_previous_report(
     build_report(bundle, out_dir=out, notebooks=["01", "02"], progress=False)
     previous = _files(out)
     pages = sorted(previous)
-    assert len(pages) == 3 and pages[0].startswith("01_") and pages[1].startswith("02_")
+    assert len(pages) == 4 and pages[0].startswith("01_") and pages[1].startswith("02_")
+    assert pages[2:] == ["index.html", "report.html"]
 
     env = {**os.environ, "REPORT_RUN": "second",
            "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")])}
@@ -92,7 +93,7 @@ def test_report_killed_while_writing_pages_leaves_the_previous_report(
 
     # The next build is not disturbed by what the killed one left, and leaves nothing beside.
     result = build_report(bundle, out_dir=out, notebooks=["01"], progress=False)
-    assert sorted(_files(out)) == [pages[0], "index.html"]  # exactly this run's pages
+    assert sorted(_files(out)) == [pages[0], "index.html", "report.html"]  # exactly this run's pages
     assert result.index_path == out / "index.html" and result.sections[0].html_path.is_file()
     assert _siblings(out) == [".report.engagement-analytics.lock"]
 
@@ -148,3 +149,15 @@ def test_a_folder_holding_other_files_is_refused_before_the_notebooks_run(
     assert stub_notebooks == []
     assert _files(out) == {"notes.txt": b"mine"}
     assert _siblings(out) == [".documents.engagement-analytics.lock"]
+
+
+def test_an_earlier_report_with_its_report_html_is_replaced(tmp_path, tiny_bundle_writer, stub_notebooks):
+    tiny_bundle_writer(tmp_path / "bundle", n=6)
+    out = tmp_path / "report"
+    out.mkdir()
+    (out / "report.html").write_text("an earlier report")
+    (out / "01_data.html").write_text("an earlier page")
+    result = build_report(tmp_path / "bundle", out_dir=out, notebooks=["01"], progress=False)
+    assert sorted(_files(out)) == ["01_data.html", "index.html", "report.html"]
+    assert result.report_path == out / "report.html"
+    assert "run first" in result.report_path.read_text(encoding="utf-8")

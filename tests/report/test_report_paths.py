@@ -14,7 +14,7 @@ def test_relative_out_dir_is_resolved_before_notebooks_run(tmp_path, monkeypatch
     result = build_report("bundle", out_dir="out", notebooks=["01", "03"], jobs=2, progress=False)
     assert result.out_dir == tmp_path / "out"
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "01_data.html", "03_overselling.html", "index.html",
+        "01_data.html", "03_overselling.html", "index.html", "report.html",
     ]
     assert result.ok
     # Nothing moved the process: papermill's cwd= would chdir it from two threads at once.

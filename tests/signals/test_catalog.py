@@ -15,7 +15,8 @@ def test_families_in_the_agreed_order():
 
 def test_catalog_columns_and_values():
     frame = signals.catalog()
-    assert list(frame.columns) == ["signal", "family", "direction", "unit", "description", "needs"]
+    assert list(frame.columns) == ["signal", "label", "family", "direction", "unit", "description",
+                                   "needs"]
     assert frame["signal"].is_unique
     assert set(frame["direction"]) == {"higher_is_riskier", "lower_is_riskier"}
     assert list(dict.fromkeys(frame["family"])) == list(signals.FAMILIES)  # grouped, in order
@@ -33,3 +34,13 @@ def test_directions_of_a_few_agreed_signals():
     assert direction["client_overdue_share"] == "higher_is_riskier"
     assert direction["vendor_median_reply_hours"] == "lower_is_riskier"
     assert direction["top_client_attendee_share"] == "higher_is_riskier"
+
+
+def test_every_signal_has_its_own_short_plain_label():
+    from engagement_analytics.signals._catalog import LABELS
+
+    frame = signals.catalog()
+    # written for it, not derived from the code name; short enough for an axis
+    assert set(frame["signal"]) <= set(LABELS)
+    assert frame["label"].is_unique
+    assert frame["label"].str.len().le(55).all()

@@ -37,7 +37,7 @@ def test_catalog_json(capsys):
     records = json.loads(capsys.readouterr().out)
     assert len(records) == 25
     assert records[0]["signal"] == "effort_estimate_to_sold_ratio"
-    assert set(records[0]) == {"signal", "family", "direction", "unit", "description", "needs"}
+    assert set(records[0]) == {"signal", "label", "family", "direction", "unit", "description", "needs"}
 
 
 def test_writes_csv(bundle_dir, tmp_path):

@@ -29,6 +29,8 @@ def _print_human(result: drivers_module.DriversResult) -> None:
     console.print()
     for sentence in result.findings:
         console.print(f"• {sentence}", markup=False)
+    for sentence in result.non_findings:
+        console.print(f"· {sentence}", markup=False)
     console.print()
     table = Table(title="Families (strongest signal of each)", title_justify="left")
     for column in ("family", "strongest signal", "odds ratio per SD", "95% CI", "q",

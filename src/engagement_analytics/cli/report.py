@@ -44,7 +44,8 @@ def report(
         Path,
         typer.Option(
             "--out",
-            help="Folder for index.html and the pages: new, empty, or an earlier report (replaced).",
+            help="Folder for report.html, index.html and the pages: new, empty, or an earlier "
+                 "report (replaced).",
         ),
     ],
     parameters: Annotated[
@@ -69,7 +70,10 @@ def report(
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
     wait: WaitOption = WAIT_DEFAULT,
 ) -> None:
-    """Execute the notebooks on BUNDLE and render offline HTML pages plus index.html.
+    """Execute the notebooks on BUNDLE and render the offline HTML report into OUT.
+
+    OUT/report.html is the whole report in one file to send (findings first,
+    then every section); OUT also gets one page per section and index.html.
 
     The report is built in a hidden folder beside OUT and replaces OUT as a
     whole at the end: stopped at any moment, OUT keeps the previous report.
@@ -98,5 +102,7 @@ def report(
     for section in result.sections:
         status = "ok" if section.ok else f"could not be computed: {section.error}"
         console.print(f"{section.html_path.name}: {status}", markup=False)
-    console.print(f"Report: {result.index_path} ({result.seconds:.0f} s)", markup=False)
+    console.print(f"Index: {result.index_path}", markup=False)
+    # Last, so that scripts (and `make report`) can take the file to send from the last line.
+    console.print(f"Report: {result.report_path} ({result.seconds:.0f} s)", markup=False)
     raise typer.Exit(0 if result.ok else 1)

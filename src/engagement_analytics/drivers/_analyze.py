@@ -12,7 +12,7 @@ import pandas as pd
 from .. import signals as signals_module
 from ..bundle import Bundle
 from ._adjusted import adjusted_table
-from ._findings import SIGNIFICANCE, findings
+from ._findings import SIGNIFICANCE, Finding, findings
 from ._model import ModelSummary, cross_validate
 from ._outcomes import (
     OUTCOME_KINDS,
@@ -24,7 +24,8 @@ from ._outcomes import (
 from ._univariate import family_table, signal_table
 
 __all__ = [
-    "OUTCOME_KINDS", "SIGNIFICANCE", "DriversResult", "InsufficientOutcomes", "ModelSummary", "analyze",
+    "OUTCOME_KINDS", "SIGNIFICANCE", "DriversResult", "Finding", "InsufficientOutcomes", "ModelSummary",
+    "analyze",
 ]
 
 
@@ -68,8 +69,14 @@ class DriversResult:
     importance : DataFrame
         family, importance (drop in held-out AUC when the family's signals are
         shuffled, one at a time, summed), top_signal, n_signals.
-    findings : list of str
-        Plain-English sentences; the window they hold for is ``window``.
+    findings : list of Finding
+        The findings, strongest first: plain-English sentences (``str``) about
+        the signals that go with the outcome (q below :data:`SIGNIFICANCE`),
+        then those that separate it; the window they hold for is ``window``.
+        Each knows its ``kind``, ``family`` and ``signal``.
+    non_findings : list of Finding
+        One sentence per family with no such signal: no evidence, or could not
+        be tested.
     window : str
         The stretch of each engagement's life the signals cover.
     outcome : str
@@ -91,6 +98,7 @@ class DriversResult:
     n: int
     events: int
     warnings: list[str] = field(default_factory=list)
+    non_findings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         """The JSON-ready summary printed by ``engagement-analytics drivers --json`` (NaN → None)."""
@@ -102,7 +110,8 @@ class DriversResult:
             "signals": [_json_row(row, _JSON_SIGNAL_KEYS) for row in self.signals.to_dict("records")],
             "families": [_json_row(row, _JSON_FAMILY_KEYS) for row in self.families.to_dict("records")],
             "model": {key: json_value(getattr(self.model, key)) for key in _JSON_MODEL_KEYS},
-            "findings": list(self.findings),
+            "findings": [str(s) for s in self.findings],
+            "non_findings": [str(s) for s in self.non_findings],
             "warnings": list(self.warnings),
         }
 
@@ -320,13 +329,15 @@ def analyze(
         n_splits=n_splits, n_repeats=n_repeats,
     )
     all_warnings = notes + model_notes + list(report.model.warnings) + adjusted_notes
+    sentences = findings(signal_stats, family_stats, signal_catalog, outcome=outcome)
     return DriversResult(
         signals=signal_stats,
         families=family_stats,
         model=report.model,
         calibration=report.calibration,
         importance=report.importance,
-        findings=findings(signal_stats, family_stats, signal_catalog, outcome=outcome),
+        findings=[s for s in sentences if s.is_finding],
+        non_findings=[s for s in sentences if not s.is_finding],
         window=window,
         outcome=outcome,
         n=len(y),

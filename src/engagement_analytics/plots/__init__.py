@@ -2,10 +2,13 @@
 
 Figure builders (``*_figure``) take tidy DataFrames and return a
 ``plotly.graph_objects.Figure`` styled with :data:`TEMPLATE`; each signal family
-has one colour in :data:`FAMILY_COLORS` everywhere. The ``*_numbers`` helpers
-compute, from package outputs, the small rounded frames the figures draw, so a
-notebook can print exactly the numbers behind each figure. Text from the data
-is HTML-escaped before it reaches a figure.
+has one colour in :data:`FAMILY_COLORS` everywhere, and signals show by the
+catalog's plain labels. The ``*_numbers`` helpers compute, from package
+outputs, the small rounded frames the figures draw; :func:`table` shows such a
+frame as a full, sortable HTML table whose text form nbval checks, and
+:func:`findings_summary` turns a drivers result into the findings list the
+report puts first. Text from the data is HTML-escaped before it reaches a
+figure or a table.
 
 Examples
 --------
@@ -17,7 +20,7 @@ Examples
 {'other closed': 163, 'failed': 76, 'active': 61}
 >>> figure = plots.distribution_figure(table, groups, signal="sponsor_named")
 >>> figure.layout.title.text
-'sponsor_named by outcome'
+'Executive sponsor named, by outcome'
 """
 
 from ._figures import (
@@ -36,6 +39,8 @@ from ._figures import (
     portfolio_figure,
     trajectory_figure,
 )
+from ._findings import FINDINGS_MIMETYPE, FindingsSummary, findings_summary
+from ._labels import family_label, label_of
 from ._numbers import (
     DECIMALS,
     adjusted_numbers,
@@ -60,17 +65,24 @@ from ._sections import (
     lead_signal,
     lead_time_summary,
 )
+from ._table import COLLAPSE_ROWS, METADATA_KEY, Table, readable_number, table
 from ._theme import FAMILY_COLORS, TEMPLATE, escape
 from ._watchlist import FullTable, backtest_figure, full_table, risk_history_figure
 
 __all__ = [
+    "COLLAPSE_ROWS",
     "DECIMALS",
     "FAMILY_COLORS",
+    "FINDINGS_MIMETYPE",
+    "METADATA_KEY",
     "FamilySection",
     "FullTable",
     "TEMPLATE",
     "adjusted_figure",
     "adjusted_numbers",
+    "FindingsSummary",
+    "TEMPLATE",
+    "Table",
     "auc_figure",
     "auc_numbers",
     "backtest_figure",
@@ -84,12 +96,15 @@ __all__ = [
     "distribution_figure",
     "distribution_numbers",
     "escape",
+    "family_label",
     "family_section",
     "family_trajectory",
+    "findings_summary",
     "forest_figure",
     "forest_numbers",
     "full_table",
     "importance_figure",
+    "label_of",
     "lead_signal",
     "lead_time_auc_figure",
     "lead_time_figure",
@@ -103,6 +118,8 @@ __all__ = [
     "portfolio_figure",
     "portfolio_numbers",
     "risk_history_figure",
+    "readable_number",
+    "table",
     "trajectory_figure",
     "trajectory_numbers",
 ]

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ._labels import family_label, label_of, unit_of
 from ._numbers import ADJUSTED, DECIMALS, ONE_AT_A_TIME
 from ._theme import FAMILY_COLORS, escape, group_color, new_figure
 
@@ -45,6 +46,11 @@ def _labels(series: pd.Series) -> list[str]:
     return [escape(v) for v in series]
 
 
+def _plain(series: pd.Series) -> list[str]:
+    """Plain labels of signal or family code names (the code names go in the hover text)."""
+    return [escape(label_of(v)) for v in series]
+
+
 def _note_if_empty(figure: go.Figure, frame: pd.DataFrame, *, what: str) -> go.Figure:
     if frame.empty:
         figure.add_annotation(text=escape(f"No {what} to show for this bundle."), showarrow=False,
@@ -72,14 +78,16 @@ def distribution_figure(
     """
     frame = signals[[signal]].join(groups.rename("group"), how="inner").dropna()
     frame = frame[frame["group"] != "active"]
-    figure = new_figure(title=f"{signal} by outcome")
+    label = label_of(signal)
+    figure = new_figure(title=f"{label[:1].upper()}{label[1:]}, by outcome")
     for group, part in frame.groupby("group", sort=True):
         figure.add_trace(go.Box(
             y=_values(part[signal]), name=escape(group), boxpoints="all", jitter=0.4,
             pointpos=0, marker={"color": group_color(group), "size": 4, "opacity": 0.6},
             line={"color": group_color(group)}, hoverinfo="y",
         ))
-    figure.update_layout(showlegend=False, yaxis_title=escape(unit or signal))
+    # the title names the signal; the axis says its unit (a long label would not fit)
+    figure.update_layout(showlegend=False, yaxis_title=escape(unit or unit_of(signal) or label))
     return _note_if_empty(figure, frame, what="measured values")
 
 
@@ -92,29 +100,36 @@ def comparison_figure(comparison: pd.DataFrame, *, title: str) -> go.Figure:
     frame = comparison.dropna(subset=["risk_difference"])
     figure = new_figure(title=title)
     figure.add_trace(go.Bar(
-        x=_values(frame["risk_difference"]), y=_labels(frame["signal"]), orientation="h",
+        x=_values(frame["risk_difference"]), y=_plain(frame["signal"]), orientation="h",
         marker={"color": [FAMILY_COLORS.get(f, "#777777") for f in frame["family"]]},
-        hovertemplate="%{y}: %{x:.2f} SD<extra></extra>",
+        customdata=_labels(frame["signal"]),
+        hovertemplate="%{y} (%{customdata}): %{x:.2f} SD<extra></extra>",
     ))
     figure.add_vline(x=0, line={"color": "#888888", "width": 1})
+    # A fixed minimum span, so that a difference of 0.05 SD never fills the plot.
+    values = frame["risk_difference"].abs()
+    span = max(0.5, 1.1 * float(values.max())) if len(values) else 0.5
+    low = -span if (frame["risk_difference"] < 0).any() else -0.05 * span
     figure.update_layout(
+        xaxis={"range": [round(low, DECIMALS), round(span, DECIMALS)]},
         xaxis_title="difference in means, in standard deviations (right = riskier)",
-        yaxis={"autorange": "reversed"}, height=max(260, 90 + 45 * len(frame)),
-        margin={"l": 300},
+        yaxis={"autorange": "reversed", "automargin": True}, height=max(260, 90 + 45 * len(frame)),
     )
     return _note_if_empty(figure, frame, what="signal measured in both groups")
 
 
 def trajectory_figure(trajectory: pd.DataFrame, *, signal: str, unit: str = "") -> go.Figure:
     """One line per engagement over the weeks of its life (:func:`trajectory_numbers`)."""
-    figure = new_figure(title=f"{signal}, week by week")
-    for i, label in enumerate(trajectory.columns):
+    label = label_of(signal)
+    figure = new_figure(title=f"{label[:1].upper()}{label[1:]}, week by week")
+    for i, line in enumerate(trajectory.columns):
         figure.add_trace(go.Scatter(
-            x=_values(pd.Series(trajectory.index)), y=_values(trajectory[label]),
-            mode="lines+markers", name=escape(label),
+            x=_values(pd.Series(trajectory.index)), y=_values(trajectory[line]),
+            mode="lines+markers", name=escape(line),
             line={"color": _LINE_COLORS[i % len(_LINE_COLORS)]}, connectgaps=False,
         ))
-    figure.update_layout(xaxis_title="week of the engagement", yaxis_title=escape(unit or signal))
+    figure.update_layout(xaxis_title="week of the engagement",
+                         yaxis_title=escape(unit or unit_of(signal) or label))
     return _note_if_empty(figure, trajectory, what="weekly values")
 
 
@@ -123,22 +138,23 @@ def forest_figure(forest: pd.DataFrame) -> go.Figure:
     figure = new_figure(title="Odds of the outcome per standard deviation in the risky direction")
     for family, part in forest.groupby("family", sort=False):
         figure.add_trace(go.Scatter(
-            x=_values(part["odds_ratio"]), y=_labels(part["signal"]), mode="markers",
-            name=escape(family), marker={"color": FAMILY_COLORS.get(family, "#777777"), "size": 9},
+            x=_values(part["odds_ratio"]), y=_plain(part["signal"]), mode="markers",
+            name=escape(family_label(family)),
+            marker={"color": FAMILY_COLORS.get(family, "#777777"), "size": 9},
             error_x={
                 "type": "data", "symmetric": False,
                 "array": _values(part["ci_high"] - part["odds_ratio"]),
                 "arrayminus": _values(part["odds_ratio"] - part["ci_low"]),
             },
-            customdata=np.column_stack([_values(part["ci_low"]), _values(part["ci_high"])]),
-            hovertemplate="%{y}<br>odds ratio %{x:.2f} (95% CI %{customdata[0]:.2f}"
-                          "-%{customdata[1]:.2f})<extra></extra>",
+            customdata=[list(row) for row in zip(_values(part["ci_low"]), _values(part["ci_high"]),
+                                                 _labels(part["signal"]), strict=True)],
+            hovertemplate="%{y} (%{customdata[2]})<br>odds ratio %{x:.2f} (95% CI "
+                          "%{customdata[0]:.2f}-%{customdata[1]:.2f})<extra></extra>",
         ))
     figure.add_vline(x=1, line={"color": "#888888", "dash": "dash", "width": 1})
     figure.update_layout(
         xaxis={"type": "log", "title": "odds ratio (log scale; right of 1 = riskier)"},
-        yaxis={"autorange": "reversed"}, height=max(300, 90 + 26 * len(forest)),
-        margin={"l": 320},
+        yaxis={"autorange": "reversed", "automargin": True}, height=max(300, 90 + 26 * len(forest)),
     )
     return _note_if_empty(figure, forest, what="tested signal")
 
@@ -268,19 +284,20 @@ def importance_figure(importance: pd.DataFrame) -> go.Figure:
     frame = importance.sort_values("importance", ascending=False, kind="stable")
     figure = new_figure(title="Which families the model leans on")
     figure.add_trace(go.Bar(
-        x=_values(frame["importance"]), y=_labels(frame["family"]), orientation="h",
+        x=_values(frame["importance"]), y=_plain(frame["family"]), orientation="h",
         marker={"color": [FAMILY_COLORS.get(f, "#777777") for f in frame["family"]]},
         hovertemplate="%{y}: AUC drop %{x:.3f}<extra></extra>",
     ))
-    figure.update_layout(xaxis_title="drop in AUC when shuffled", yaxis={"autorange": "reversed"},
-                         margin={"l": 200})
+    figure.update_layout(xaxis_title="drop in AUC when shuffled",
+                         yaxis={"autorange": "reversed", "automargin": True})
     return _note_if_empty(figure, frame, what="family")
 
 
 def coverage_figure(coverage: pd.DataFrame) -> go.Figure:
     """Share of filled cells per column, one row of bars per table (:func:`coverage_numbers`)."""
     figure = new_figure(title="How complete each column of the bundle is")
-    palette = dict(zip(dict.fromkeys(coverage["table"]), _LINE_COLORS * 3, strict=False))
+    # one colour per table (the family palette has enough distinct ones)
+    palette = dict(zip(dict.fromkeys(coverage["table"]), list(FAMILY_COLORS.values()) * 2, strict=False))
     for table, part in coverage.groupby("table", sort=False):
         figure.add_trace(go.Bar(
             x=_values(part["filled_share"]), y=_labels(table + "." + part["column"]),
@@ -289,8 +306,8 @@ def coverage_figure(coverage: pd.DataFrame) -> go.Figure:
         ))
     figure.update_layout(xaxis={"title": "share of rows filled", "range": [0, 1],
                                 "tickformat": ".0%"},
-                         yaxis={"autorange": "reversed"}, height=max(300, 60 + 16 * len(coverage)),
-                         margin={"l": 260})
+                         yaxis={"autorange": "reversed", "automargin": True},
+                         height=max(300, 90 + 20 * len(coverage)))
     return _note_if_empty(figure, coverage, what="table")
 
 
@@ -312,14 +329,15 @@ def measured_figure(measured: pd.DataFrame) -> go.Figure:
     """Share of engagements each signal could be measured on, coloured by family."""
     figure = new_figure(title="Where each signal can be measured")
     figure.add_trace(go.Bar(
-        x=_values(measured["measured_share"]), y=_labels(measured["signal"]), orientation="h",
+        x=_values(measured["measured_share"]), y=_plain(measured["signal"]), orientation="h",
         marker={"color": [FAMILY_COLORS.get(f, "#777777") for f in measured["family"]]},
-        hovertemplate="%{y}: %{x:.0%} of engagements<extra></extra>",
+        customdata=_labels(measured["signal"]),
+        hovertemplate="%{y} (%{customdata}): %{x:.0%} of engagements<extra></extra>",
     ))
     figure.update_layout(xaxis={"title": "share of engagements measured", "range": [0, 1],
                                 "tickformat": ".0%"},
-                         yaxis={"autorange": "reversed"}, height=max(300, 60 + 20 * len(measured)),
-                         margin={"l": 300})
+                         yaxis={"autorange": "reversed", "automargin": True},
+                         height=max(300, 60 + 20 * len(measured)))
     return _note_if_empty(figure, measured, what="signal")
 
 

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from ..bundle import Bundle
 from ._figures import comparison_figure, distribution_figure, trajectory_figure
+from ._labels import label_of, share_signals
 from ._numbers import (
     DECIMALS,
     comparison_numbers,
@@ -21,6 +22,7 @@ from ._numbers import (
     distribution_numbers,
     trajectory_numbers,
 )
+from ._table import METADATA_KEY, Table, table
 
 __all__ = [
     "FamilySection",
@@ -94,7 +96,8 @@ def comparison_summary(
     notes = []
     for name, why in (unavailable or {}).items():
         if name in set(comparison["signal"]) | set(comparison["family"]):
-            notes.append(f"`{name}` could not be measured: {why}.")
+            label = label_of(name)
+            notes.append(f"{label[:1].upper()}{label[1:]} could not be measured: {why}.")
     measured = comparison.dropna(subset=["risk_difference"])
     if measured.empty:
         return " ".join(["No signal here was measured in both groups of closed engagements.", *notes])
@@ -104,7 +107,7 @@ def comparison_summary(
     text = (
         f"Of {len(measured)} signals measured in both groups, {event} engagements look "
         f"riskier by at least {NOTABLE_DIFFERENCE} standard deviations on {len(riskier)}"
-        f" and safer on {len(safer)}. The largest difference is on `{lead['signal']}` "
+        f" and safer on {len(safer)}. The largest difference is on {label_of(lead['signal'])} "
         f"({lead['risk_difference']:+.{DECIMALS - 1}f} SD; mean {lead['mean_event']:.{DECIMALS}g} "
         f"for {event} vs {lead['mean_other']:.{DECIMALS}g} for other closed engagements)."
     )
@@ -143,7 +146,8 @@ class FamilySection:
     """What a report section on one signal family shows, computed once.
 
     Each method is one notebook cell: a figure (or a sentence where there is
-    nothing to draw), or the rounded numbers behind it as text to print.
+    nothing to draw), or the rounded numbers behind it, as a :class:`Table`
+    (``*_table``) or as text (``*_text``).
     Built by :func:`family_section`.
     """
 
@@ -167,10 +171,20 @@ class FamilySection:
     def comparison_text(self) -> str:
         return self.comparison.to_string()
 
+    def comparison_table(self) -> Table:
+        """The numbers behind the comparison figure (text: :meth:`comparison_text`)."""
+        headers = {
+            "n_event": f"n {self.event}", "n_other": "n other closed",
+            "mean_event": f"mean, {self.event}", "mean_other": "mean, other closed",
+            "risk_difference": "difference (SD; + = riskier)",
+        }
+        return table(self.comparison, caption="Numbers behind the figure", labels=headers,
+                     collapsed=True, family=self.family)
+
     def summary_markdown(self):
         from IPython.display import Markdown
 
-        return Markdown(self.summary)
+        return Markdown(self.summary, metadata={METADATA_KEY: {"family": self.family}})
 
     def distribution_figure(self):
         """The lead signal per group, or a sentence when no signal was measured in both groups."""
@@ -183,6 +197,17 @@ class FamilySection:
     def distribution_text(self) -> str:
         return "" if self.distribution is None else self.distribution.to_string()
 
+    def _shares(self, columns) -> list[str]:
+        """The columns holding values of the lead signal, when it is a share (shown as %)."""
+        return list(columns) if self.lead in share_signals() else []
+
+    def distribution_table(self) -> Table | None:
+        """The numbers behind the distribution figure; None when nothing was drawn."""
+        if self.distribution is None:
+            return None
+        return table(self.distribution, caption="Numbers behind the figure", collapsed=True,
+                     shares=self._shares(["mean", "q25", "median", "q75"]))
+
     def trajectory_figure(self):
         """The lead signal week by week for a failing and a healthy engagement, or a sentence."""
         if self.trajectory.empty:
@@ -193,6 +218,13 @@ class FamilySection:
 
     def trajectory_text(self) -> str:
         return "" if self.trajectory.empty else self.trajectory.to_string()
+
+    def trajectory_table(self) -> Table | None:
+        """The numbers behind the week-by-week figure; None when no pair could be followed."""
+        if self.trajectory.empty:
+            return None
+        return table(self.trajectory, caption="Numbers behind the figure", collapsed=True,
+                     shares=self._shares(self.trajectory.columns))
 
 
 def family_section(

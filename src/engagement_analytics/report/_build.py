@@ -1,7 +1,9 @@
-"""Build the offline HTML report: run every notebook, render it, write the index."""
+"""Build the offline HTML report: run every notebook, render the pages, report.html and the index."""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import re
 import tempfile
 import time
@@ -16,21 +18,22 @@ from .._atomic import LOCK_WAIT_SECONDS, replacing_folder
 from .._config import get_n_jobs
 from ._execute import Execution, execute_notebook, kernel_environment
 from ._html import (
-    findings_text,
+    SectionPage,
     notebook_title,
     render_index,
-    render_notebook,
+    render_report,
+    render_section,
 )
 
-__all__ = ["ReportResult", "SectionResult", "build_report", "default_notebooks_dir"]
+__all__ = ["ReportResult", "SectionResult", "build_report", "default_notebooks_dir", "run_date"]
 
 #: Report notebooks are the numbered ones: ``01_data.ipynb`` ... ``07_portfolio.ipynb``;
 #: ``00_start_here.ipynb``, JupyterLab's landing page in the repository's notebooks/, is not one.
 NOTEBOOK_PATTERN = re.compile(r"^(?!00_)(\d{2})_(\w+)\.ipynb$")
-#: The notebook whose ``findings`` cell feeds the summary on the index page.
-FINDINGS_NOTEBOOK = "06_drivers.ipynb"
-#: The files of a report folder: pages, index, and what a file browser adds.
-REPORT_FILE = re.compile(r"^(index|\d{2}_\w+)\.html$|^\.DS_Store$")
+#: The one file holding the whole report, next to the section pages and the index.
+REPORT_HTML = "report.html"
+#: The files of a report folder: pages, index, report.html, and what a file browser adds.
+REPORT_FILE = re.compile(r"^(index|report|\d{2}_\w+)\.html$|^\.DS_Store$")
 _PARAMETER_LINE = re.compile(r"^([A-Za-z_]\w*)\s*(?::[^=]*)?=", re.MULTILINE)
 
 
@@ -78,17 +81,29 @@ class ReportResult:
         ``out_dir / "index.html"``.
     sections : list of SectionResult
         In notebook order.
-    summary : str or None
-        The findings paragraph of the index page (None if drivers failed).
+    findings : dict or None
+        What the top of the report lists: ``analysed``, ``findings`` and
+        ``non_findings`` (see ``plots.findings_summary``); None when no
+        section computed them.
     seconds : float
         Wall-clock time of the whole build.
+    report_path : Path or None
+        ``out_dir / "report.html"``: every section in one file.
     """
 
     out_dir: Path
     index_path: Path
     sections: list[SectionResult] = field(default_factory=list)
-    summary: str | None = None
+    findings: dict | None = None
     seconds: float = 0.0
+    report_path: Path | None = None
+
+    @property
+    def summary(self) -> str | None:
+        """The findings, one sentence per line (None when no section computed them)."""
+        if self.findings is None:
+            return None
+        return "\n".join(item["text"] for item in self.findings.get("findings", []))
 
     @property
     def ok(self) -> bool:
@@ -136,6 +151,24 @@ def _select(available: list[Path], wanted: Sequence[str] | None) -> list[Path]:
     return sorted(chosen)
 
 
+def run_date() -> str:
+    """The day of the run shown in every page header, ``YYYY-MM-DD``.
+
+    ``SOURCE_DATE_EPOCH`` (seconds since 1970, the reproducible-builds
+    convention) fixes it, so two builds of the same input on different days
+    can still be byte-identical.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date().isoformat()
+    return dt.date.today().isoformat()
+
+
+def _size(path: Path) -> str:
+    megabytes = path.stat().st_size / 1_000_000
+    return f"{megabytes:.1f} MB" if megabytes >= 0.1 else f"{path.stat().st_size // 1000} kB"
+
+
 def _parameter_names(notebook_path: Path) -> set[str]:
     notebook = nbformat.read(notebook_path, as_version=4)
     for cell in notebook.cells:
@@ -167,22 +200,25 @@ def build_report(
 ) -> ReportResult:
     """Execute the report notebooks on a bundle and render them to offline HTML.
 
-    Each notebook is executed with papermill (kernel ``python3``, working
-    directory the notebooks folder) with ``bundle`` set to ``bundle_path``,
-    then rendered to a standalone HTML page with the code hidden and plotly.js
-    inlined, so that the pages open from ``file://`` with no network. An
-    ``index.html`` links the pages and summarises the findings. A notebook
-    that fails does not stop the build: its page and the index say which
-    section could not be computed and why.
+    Each notebook is executed with papermill (kernel ``python3``) with
+    ``bundle`` set to ``bundle_path``, then rendered with the code hidden.
+    ``report.html`` holds the whole report in one file to send: the findings
+    first (a list, one item per finding, linked to its section), then every
+    section, plotly.js included once, so that it opens from ``file://`` with
+    no network. Each section also gets its own standalone page, and
+    ``index.html`` lists the findings and links the pages. A notebook that
+    fails does not stop the build: its page, report.html and the index say
+    which section could not be computed and why.
 
     Parameters
     ----------
     bundle_path : str or Path
         Bundle folder or ``bundle.xlsx``.
     out_dir : str or Path
-        Folder for ``index.html`` and one ``NN_name.html`` per notebook;
-        created if missing. An existing folder must be empty or hold a report
-        (pages, index): it is replaced as a whole at the end, so it holds
+        Folder for ``report.html``, ``index.html`` and one ``NN_name.html``
+        per notebook; created if missing. An existing folder must be empty or
+        hold a report (pages, index, report.html): it is replaced as a whole
+        at the end, so it holds
         exactly this run's pages. The report is built in a hidden sibling
         folder first; if the build stops at any moment (killed, an error),
         ``out_dir`` keeps the previous report.
@@ -238,24 +274,16 @@ def build_report(
     # so an unwritable place fails now, not after the notebooks ran.
     with replacing_folder(out, wait=wait) as staging:
         _check_replaceable(out)
-        sections, summary = _build_pages(selected, staging, out, injected, jobs=jobs, progress=progress)
-        (staging / "index.html").write_text(
-            render_index(
-                title="Engagement analytics report",
-                summary=summary,
-                sections=[(s.html_path.name, s.title, s.error) for s in sections],
-                bundle_name=bundle.name,
-            ),
-            encoding="utf-8",
-        )
+        sections, findings = _build_pages(selected, staging, out, injected, bundle_name=bundle.name,
+                                          jobs=jobs, progress=progress)
     return ReportResult(
         out_dir=out,
         index_path=out / "index.html",
         sections=sections,
-        summary=summary,
+        findings=findings,
         seconds=time.perf_counter() - started,
+        report_path=out / REPORT_HTML,
     )
-
 
 
 def _check_replaceable(out: Path) -> None:
@@ -277,10 +305,11 @@ def _build_pages(
     out: Path,
     injected: Mapping[str, object],
     *,
+    bundle_name: str,
     jobs: int,
     progress: bool,
-) -> tuple[list[SectionResult], str | None]:
-    """Run the notebooks and write their pages into ``staging`` (paths given as in ``out``)."""
+) -> tuple[list[SectionResult], dict | None]:
+    """Run the notebooks and write every page into ``staging`` (paths given as in ``out``)."""
     from tqdm.auto import tqdm
 
     with tempfile.TemporaryDirectory(prefix="ea-report-") as scratch, kernel_environment():
@@ -298,23 +327,42 @@ def _build_pages(
                 bar.set_postfix_str(source.stem)
                 bar.update()
 
-    sections = []
-    summary = None
-    for source, execution in zip(selected, executions, strict=True):
-        nb = execution.notebook or nbformat.read(source, as_version=4)
-        title = notebook_title(nb, default=source.stem)
-        page, figures = render_notebook(execution.notebook, title=title, error=execution.error)
-        (staging / f"{source.stem}.html").write_text(page, encoding="utf-8")
-        if source.name == FINDINGS_NOTEBOOK and execution.notebook is not None:
-            summary = findings_text(execution.notebook)
+    date = run_date()
+    pages = [
+        SectionPage(
+            stem=source.stem,
+            title=notebook_title(execution.notebook or nbformat.read(source, as_version=4),
+                                 default=source.stem),
+            error=execution.error,
+            notebook=execution.notebook,
+        )
+        for source, execution in zip(selected, executions, strict=True)
+    ]
+    sections, families = [], {}
+    findings, findings_stem = None, None
+    for source, page, execution in zip(selected, pages, executions, strict=True):
+        html, prepared = render_section(page, sections=pages, bundle_name=bundle_name, run_date=date)
+        (staging / page.file_name).write_text(html, encoding="utf-8")
+        for family, anchor in prepared.families.items():
+            families.setdefault(family, (page.stem, anchor))
+        if findings is None and prepared.findings is not None:
+            findings, findings_stem = prepared.findings, page.stem
         sections.append(
             SectionResult(
                 notebook=source.name,
-                title=title,
-                html_path=out / f"{source.stem}.html",
+                title=page.title,
+                html_path=out / page.file_name,
                 error=execution.error,
-                figures=figures,
+                figures=prepared.figures,
                 seconds=execution.seconds,
             )
         )
-    return sections, summary
+    report = staging / REPORT_HTML
+    report.write_text(render_report(sections=pages, bundle_name=bundle_name, run_date=date),
+                      encoding="utf-8")
+    (staging / "index.html").write_text(
+        render_index(findings=findings, sections=pages, families=families, findings_stem=findings_stem,
+                     bundle_name=bundle_name, run_date=date, report_size=_size(report)),
+        encoding="utf-8",
+    )
+    return sections, findings

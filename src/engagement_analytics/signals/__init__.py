@@ -65,7 +65,8 @@ def catalog() -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        Columns ``signal, family, direction, unit, description, needs``.
+        Columns ``signal, label, family, direction, unit, description, needs``.
+        ``label`` is the short plain name tables and figure axes show.
         ``direction`` is ``'higher_is_riskier'`` or ``'lower_is_riskier'``;
         ``needs`` lists the bundle tables the signal reads, comma-separated;
         ``description`` is the sentence a report shows.

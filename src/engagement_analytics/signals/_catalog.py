@@ -15,7 +15,7 @@ import pandas as pd
 
 from .._contract import FAMILIES
 
-__all__ = ["FAMILIES", "HIGHER", "LOWER", "SIGNALS", "SignalSpec", "catalog_frame"]
+__all__ = ["FAMILIES", "HIGHER", "LABELS", "LOWER", "SIGNALS", "SignalSpec", "catalog_frame"]
 
 
 HIGHER = "higher_is_riskier"
@@ -170,11 +170,48 @@ SIGNALS: tuple[SignalSpec, ...] = (
 )
 
 
+#: The short, plain name of each signal that tables and figure axes show (the code name
+#: stays available as a tooltip). Kept apart from the specs so that a signal added
+#: without one still gets a readable label (its name with spaces); the catalog test
+#: asks for one per signal.
+LABELS: dict[str, str] = {
+    "effort_estimate_to_sold_ratio": "delivery's effort estimate against effort sold",
+    "sales_promises_per_100_sold_days": "sales promises per 100 days sold",
+    "deliverables_per_sold_day": "deliverables per day sold",
+    "sponsor_named": "executive sponsor named",
+    "sponsor_steering_attendance_rate": "sponsor attendance at steering meetings",
+    "sponsor_longest_absence_share": "sponsor's longest absence (share of time)",
+    "sponsor_decline_rate": "invitations the sponsor declined",
+    "client_longest_silence_share": "client's longest silence (share of time)",
+    "client_longest_silence_days": "client's longest silence (days)",
+    "client_days_since_last_activity": "days since the client's last activity",
+    "client_recent_activity_ratio": "client activity in the last 4 weeks against before",
+    "client_organized_meeting_share": "meetings organised by the client",
+    "change_agent_attendance_rate": "change agents' attendance",
+    "client_commitment_share": "client's share of delivery actions",
+    "client_on_time_rate": "client actions done on time",
+    "client_overdue_share": "client actions overdue",
+    "vendor_median_reply_hours": "team's median reply time (hours)",
+    "vendor_instant_or_after_hours_reply_share": "team replies sent instantly or after hours",
+    "client_adhoc_meetings_per_week": "ad hoc meetings called by the client per week",
+    "champions_per_client_stakeholder": "champions per client stakeholder",
+    "champion_session_attendance_rate": "champions' attendance at workshops, demos, trainings",
+    "champion_led_session_share": "workshops, demos, trainings led by a champion",
+    "champion_turnover_share": "champions who left",
+    "purpose_statement_agreed": "purpose statement agreed",
+    "discovery_meetings_first_3_weeks": "discovery meetings in the first 3 weeks",
+    "days_to_first_steering_share": "wait for the first steering meeting (share of time)",
+    "client_people_per_month": "client people attending per month",
+    "top_client_attendee_share": "client attendance by its most present person",
+    "invited_client_attended_share": "invited client people who attended",
+}
+
 def catalog_frame() -> pd.DataFrame:
     """The catalog as a DataFrame (``needs`` joined with commas)."""
     rows = [
         {
             "signal": s.signal,
+            "label": LABELS.get(s.signal, s.signal.replace("_", " ")),
             "family": s.family,
             "direction": s.direction,
             "unit": s.unit,
@@ -183,4 +220,6 @@ def catalog_frame() -> pd.DataFrame:
         }
         for s in SIGNALS
     ]
-    return pd.DataFrame(rows, columns=["signal", "family", "direction", "unit", "description", "needs"])
+    return pd.DataFrame(
+        rows, columns=["signal", "label", "family", "direction", "unit", "description", "needs"]
+    )
