@@ -254,3 +254,11 @@ def test_no_meetings_and_no_organizers(tiny_tables, loader, as_of):
     result = signals.compute(loader(unorganised), as_of=as_of)
     assert math.isnan(result.loc["E1", "client_organized_meeting_share"])
     assert result.loc["E1", "client_adhoc_meetings_per_week"] == 0.0
+
+
+@pytest.mark.parametrize("day", ["2025-02-15", "2025-05-10"])
+def test_as_of_equals_truncation_on_duckdb(random_tables, loader, day):
+    full = signals.compute(loader(random_tables), as_of=day, engine="duckdb")
+    truncated = signals.compute(loader(_truncate(random_tables, day)), as_of=day, engine="duckdb")
+    assert full.notna().to_numpy().sum() > 3 * len(full)
+    pd.testing.assert_frame_equal(full, truncated)

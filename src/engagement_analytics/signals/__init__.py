@@ -75,6 +75,7 @@ def compute(
     as_of: object = None,
     first_weeks: int | None = None,
     at_fraction: float | None = None,
+    engine: object = None,
 ) -> pd.DataFrame:
     """Every signal for every engagement started by the as-of date.
 
@@ -93,6 +94,12 @@ def compute(
         Measure every engagement up to this fraction (> 0) of its planned
         schedule (start date to planned end date). Exclusive with
         ``first_weeks``.
+    engine : {"duckdb", "spark"}, Ibis backend or SparkSession, optional
+        Where the rows are aggregated. None (default): numpy in this process.
+        ``"duckdb"``: the same signals as Ibis expressions on an embedded
+        DuckDB database over the bundle's frames; ``"spark"``: on the active
+        (or a local) Spark session; an Ibis connection or a SparkSession: on
+        it. Results agree with the default to 1e-9 (``docs/engines.md``).
 
     Returns
     -------
@@ -112,7 +119,7 @@ def compute(
         For both ``first_weeks`` and ``at_fraction``, or a bad value.
     """
     spec = window_spec(bundle, as_of=as_of, first_weeks=first_weeks, at_fraction=at_fraction)
-    return signal_frame(bundle, spec)
+    return signal_frame(bundle, spec, engine=engine)
 
 
 def windows(

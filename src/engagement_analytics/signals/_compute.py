@@ -48,9 +48,7 @@ def _reason(tables: list[str]) -> str:
     return f"no {' or '.join(tables)} table in the bundle"
 
 
-def signal_frame(bundle: Bundle, spec: WindowSpec, *, step_days: int | None = None) -> pd.DataFrame:
-    """Every signal for every engagement started by the as-of date, in catalog order."""
-    windows = resolve_windows(bundle.engagements, spec, step_days=step_days)
+def _numpy_values(bundle: Bundle, windows: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
     prepared = prepare(bundle, windows)
     values: dict[str, np.ndarray] = {}
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -60,6 +58,32 @@ def signal_frame(bundle: Bundle, spec: WindowSpec, *, step_days: int | None = No
         {name: np.asarray(values[name], dtype="float64") for name in SIGNAL_NAMES},
         index=windows.index,
     )
+    return result, prepared.unknown_rows
+
+
+def _engine_values(bundle: Bundle, windows: pd.DataFrame,
+                   engine: object) -> tuple[pd.DataFrame, dict[str, int]]:
+    # Imported here: Ibis is only needed when an engine is asked for.
+    from .._engine import engine_session
+    from ._ibis import bundle_tables, signal_values
+
+    with engine_session(engine) as backend:
+        return signal_values(bundle_tables(bundle), windows, backend, signal_names=SIGNAL_NAMES,
+                             with_messages=bundle.communications is not None)
+
+
+def signal_frame(bundle: Bundle, spec: WindowSpec, *, step_days: int | None = None,
+                 engine: object = None) -> pd.DataFrame:
+    """Every signal for every engagement started by the as-of date, in catalog order.
+
+    ``engine`` None computes with numpy in this process; anything else runs the
+    Ibis expressions on that engine (``_engine.engine_session``).
+    """
+    windows = resolve_windows(bundle.engagements, spec, step_days=step_days)
+    if engine is None:
+        result, unknown_rows = _numpy_values(bundle, windows)
+    else:
+        result, unknown_rows = _engine_values(bundle, windows, engine)
     unavailable = unavailable_signals(bundle)
     for spec_ in SIGNALS:
         if spec_.signal in unavailable or spec_.family in unavailable:
@@ -73,7 +97,7 @@ def signal_frame(bundle: Bundle, spec: WindowSpec, *, step_days: int | None = No
     result.attrs["window"] = spec.describe()
     result.attrs["unavailable"] = unavailable
     result.attrs["partial"] = partial
-    result.attrs["unknown_person_rows"] = prepared.unknown_rows
+    result.attrs["unknown_person_rows"] = unknown_rows
     return result
 
 
