@@ -102,8 +102,8 @@ def _plan(dialect: str, schemas: tuple, signal_names: tuple[str, ...]):
 class _Runner:
     """Registers inputs and materialises steps on one backend, and drops them all on exit."""
 
-    def __init__(self, backend: object, scope: contextlib.ExitStack) -> None:
-        self.backend, self.scope = backend, scope
+    def __init__(self, backend: object, scope: contextlib.ExitStack, *, in_memory: bool) -> None:
+        self.backend, self.scope, self.in_memory = backend, scope, in_memory
         self.prefix = f"ea{uuid.uuid4().hex[:16]}_"
 
     def sql(self, text: str) -> str:
@@ -122,19 +122,28 @@ class _Runner:
             frame.createOrReplaceTempView(name)
             self.scope.callback(frame.unpersist)
             self.scope.callback(self.backend._session.catalog.dropTempView, name)
+        elif self.backend.name == "duckdb" and self.in_memory:
+            # The bundle is in memory already: an Arrow result registered back costs half
+            # of a temporary table (no compression, no checkpoint) and is freed on exit.
+            self.backend.con.register(name, self.fetch_duckdb(select))
+            self.scope.callback(self.backend.con.unregister, name)
         elif self.backend.name == "duckdb":
+            # Out of core: a temporary table, which spills past the memory limit.
             self.backend.con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {select}')
             self.scope.callback(self.backend.con.execute, f'DROP TABLE IF EXISTS "{name}"')
         else:  # other engines: a view (computed again by each family that reads it)
             self.backend.create_view(name, self.backend.sql(select), overwrite=True)
             self.scope.callback(self.backend.drop_view, name, force=True)
 
+    def fetch_duckdb(self, select: str) -> pa.Table:
+        cursor = self.backend.con.execute(select)
+        # DuckDB 2 renamed fetch_arrow_table (kept, deprecated) to to_arrow_table
+        return getattr(cursor, "to_arrow_table", cursor.fetch_arrow_table)()
+
     def fetch(self, select: str) -> pa.Table:
         select = self.sql(select)
         if self.backend.name == "duckdb":  # backend.sql would parse the text again (~0.5 s)
-            cursor = self.backend.con.execute(select)
-            # DuckDB 2 renamed fetch_arrow_table (kept, deprecated) to to_arrow_table
-            return getattr(cursor, "to_arrow_table", cursor.fetch_arrow_table)()
+            return self.fetch_duckdb(select)
         if self.backend.name == "pyspark":
             return pa.Table.from_pandas(self.backend._session.sql(select).toPandas())
         return self.backend.sql(select).to_pyarrow()
@@ -167,7 +176,8 @@ def signal_values(tables: dict[str, pa.Table | ir.Table], windows: pd.DataFrame,
     steps, signals_sql, unknown_sql = _plan(backend.name,
                                             schemas, tuple(signal_names))
     with contextlib.ExitStack() as scope:
-        run = _Runner(backend, scope)
+        run = _Runner(backend, scope,
+                      in_memory=all(isinstance(t, pa.Table) for t in inputs.values()))
         for name, table in inputs.items():
             run.register(name, table)
         for name, select in steps:

@@ -30,9 +30,11 @@ __all__ = ["IbisPrepared", "prepare"]
 class IbisPrepared:
     """The bundle's rows cut to the windows, people looked up (all Ibis tables).
 
-    Column names and meanings are those of ``signals._prepare.Prepared``; people
-    are addressed by ``(eng, person)`` instead of an integer ``pkey`` and
-    invitations name their meeting by ``meeting_id``.
+    Column names and meanings are those of ``signals._prepare.Prepared``. Strings
+    stop at the first join where they can: a person is ``pid`` (a row number of
+    ``people``, one per engagement and person, as ``pkey``), so the families group
+    and count integers; an invitation's ``meeting`` is its ``meeting_id`` (a
+    ROW_NUMBER over every meeting would be one single-threaded pass).
     """
 
     windows: ir.Table
@@ -78,13 +80,14 @@ def with_flags(table: ir.Table, person: str, people: ir.Table, prefix: str = "")
     and ``{prefix}known`` False.
     """
     look = people.select(
-        _eng=people.eng, _person=people.person,
+        _eng=people.eng, _person=people.person, **{f"{prefix}pid": people.pid},
         **{f"{prefix}known": ibis.literal(True)},
         **{prefix + flag: people[flag] for flag in PERSON_FLAGS},
     )
     joined = table.left_join(look, [table.eng == look._eng, table[person] == look._person])
     flags = [f"{prefix}known", *(prefix + flag for flag in PERSON_FLAGS)]
-    return joined.select(*table.columns, **{name: _true(joined[name]) for name in flags})
+    return joined.select(*table.columns, joined[f"{prefix}pid"],
+                         **{name: _true(joined[name]) for name in flags})
 
 
 def _prepare_people(stakeholders: ir.Table, windows: ir.Table) -> ir.Table:
@@ -108,6 +111,7 @@ def _prepare_people(stakeholders: ir.Table, windows: ir.Table) -> ir.Table:
     )
     # a person named on both sides counts as client: the client side is what signals read
     return people.mutate(
+        pid=ibis.row_number(),
         vendor=people.vendor & ~people.client,
         champion_left=people.champion & ~people.champion_stays,
     ).drop("champion_stays")
@@ -122,7 +126,8 @@ def _prepare_meetings(meetings: ir.Table, windows: ir.Table, people: ir.Table) -
         held=~_equals(m.status, "cancelled"),
         organizer_given=m.organizer_id.notnull(),
     )
-    return with_flags(m, "organizer_id", people, prefix="organizer_").drop("organizer_id")
+    return with_flags(m, "organizer_id", people, prefix="organizer_").drop(
+        "organizer_id", "organizer_pid")
 
 
 def _prepare_invitations(attendance: ir.Table, meetings: ir.Table, people: ir.Table) -> ir.Table:
@@ -131,15 +136,16 @@ def _prepare_invitations(attendance: ir.Table, meetings: ir.Table, people: ir.Ta
     said_yes = _true(a.attended)
     unknown_and_accepted = a.attended.isnull() & _equals(a.response, "accepted")
     a = a.select(
-        meeting=a.meeting_id, eng=a.eng, day=a.day, kind=a.kind, held=a.held, person=a.person_id,
+        meeting=a.meeting_id, eng=a.eng, day=a.day, kind=a.kind, held=a.held, person_id=a.person_id,
         attended=a.held & (said_yes | unknown_and_accepted),
         declined=_equals(a.response, "declined"),
     )
-    return with_flags(a, "person", people)
+    return with_flags(a, "person_id", people).drop("person_id").rename(person="pid")
 
 
-def _prepare_messages(communications: ir.Table, windows: ir.Table,
-                      people: ir.Table) -> tuple[ir.Table, ir.Table]:
+def _flag_communications(communications: ir.Table, windows: ir.Table,
+                         people: ir.Table) -> ir.Table:
+    """Messages of the windows' engagements up to their window end, sender flags looked up."""
     c = _in_windows(communications, windows)
     offset_column = utc_offset_column("sent_at")
     offset = c[offset_column].fill_null(0) if offset_column in c.columns else ibis.literal(0.0)
@@ -152,13 +158,16 @@ def _prepare_messages(communications: ir.Table, windows: ir.Table,
         # written with (UTC when none was given).
         local_seconds=seconds + offset.cast("float64") * 60,
     )
-    c = with_flags(c, "from_id", people)
-    upto_end = c.day <= c.end_day
-    in_window = (c.day >= c.start_day) & upto_end
+    c = c.filter(c.day <= c.end_day)  # nothing later is read, as message or as parent
+    return with_flags(c, "from_id", people).drop("from_id", "pid")
+
+
+def _prepare_messages(c: ir.Table) -> tuple[ir.Table, ir.Table]:
+    in_window = c.day >= c.start_day
     messages = c.filter(in_window).select("eng", "day", from_client=c.client, known=c.known)
 
     # a reply counts when sent in window; its parent was sent earlier, by the window end
-    parents = c.filter(upto_end & c.client).select(
+    parents = c.filter(c.client).select(
         _parent=c.message_id, _parent_eng=c.eng, _parent_seconds=c.seconds
     )
     sent = c.filter(in_window & c.vendor)
@@ -202,7 +211,8 @@ def prepare(tables: dict[str, ir.Table], windows: ir.Table, *,
     people = keep(_prepare_people(tables["stakeholders"], windows))
     meetings = keep(_prepare_meetings(tables["meetings"], windows, people))
     invitations = keep(_prepare_invitations(tables["attendance"], meetings, people))
-    messages, replies = _prepare_messages(tables["communications"], windows, people)
+    communications = keep(_flag_communications(tables["communications"], windows, people))
+    messages, replies = _prepare_messages(communications)
     client_people = people.group_by("eng").aggregate(client_people=people.eng.count(where=people.client))
     return IbisPrepared(
         windows=windows,
@@ -210,7 +220,7 @@ def prepare(tables: dict[str, ir.Table], windows: ir.Table, *,
         client_people=client_people,
         meetings=meetings,
         invitations=invitations,
-        messages=keep(messages),
+        messages=messages,
         replies=keep(replies),
         commitments=keep(_prepare_commitments(tables["commitments"], windows)),
     )
