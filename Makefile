@@ -9,7 +9,7 @@ REPORT_DIR ?= reports/sample
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install browser report test test-fast lint notebooks lab sample large benchmark constraints clean
+.PHONY: help install browser java report test test-fast lint notebooks lab sample large benchmark constraints clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -31,12 +31,20 @@ browser: install ## A headless Chromium for the browser tests: Debian's (apt-get
 	  && chromium --version; \
 	else $(BIN)/python -m playwright install chromium; fi
 
+java: ## A Java runtime for the Spark tests: Debian's openjdk-17-jre-headless when `java` is missing
+	@if command -v java >/dev/null 2>&1; then java -version 2>&1 | head -1; \
+	elif command -v apt-get >/dev/null 2>&1 && { [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1; }; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless >/dev/null \
+	  && java -version 2>&1 | head -1; \
+	else echo "no java and no apt-get: the Spark tests (-m spark) will be skipped"; fi
+
 report: install ## Validate data/sample and render its HTML reports into reports/sample
 	$(BIN)/engagement-analytics validate data/sample
 	$(BIN)/engagement-analytics report data/sample --out $(REPORT_DIR)
 	@echo "Open $(REPORT_DIR)/index.html"
 
-test: install browser ## Run every test: unit, CLI, browser, and nbval over the committed notebooks
+test: install browser java ## Run every test: unit, CLI, browser, Spark, and nbval over the committed notebooks
 	$(BIN)/python -m pytest --doctest-modules --nbval --nbval-sanitize-with notebooks/sanitize.cfg src/engagement_analytics tests notebooks $(PYTEST_ARGS)
 
 test-fast: install ## Unit tests only (no notebooks, no browser)

@@ -71,6 +71,7 @@ def test_prints_a_summary_without_engagement_ids(bundle_dir, capsys):
         (["--first-weeks", "0"], "--first-weeks"),
         (["--at-fraction", "-1"], "--at-fraction"),
         (["--out", "signals.xlsx"], "--out"),
+        (["--engine", "oracle"], "--engine"),
     ],
 )
 def test_usage_errors(bundle_dir, capsys, argv, message):
@@ -98,3 +99,14 @@ def test_csv_output_holds_no_formula_and_keeps_numbers_numeric(tiny_tables, tmp_
     written = pd.read_csv(out, index_col="engagement_id")
     assert len(written) == 2
     assert all(pd.api.types.is_float_dtype(dtype) for dtype in written.dtypes)
+
+
+def test_engine_duckdb_writes_the_same_signals(bundle_dir, tmp_path):
+    written = {}
+    for engine in ("numpy", "duckdb"):
+        out = tmp_path / f"{engine}.csv"
+        _run_ok(["signals", str(bundle_dir), "--as-of", "2025-03-02", "--engine", engine,
+                 "--out", str(out)])
+        written[engine] = pd.read_csv(out, index_col="engagement_id")
+    assert written["numpy"].notna().to_numpy().sum() > 20
+    pd.testing.assert_frame_equal(written["duckdb"], written["numpy"], rtol=0, atol=1e-9)

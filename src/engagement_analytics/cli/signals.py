@@ -16,6 +16,7 @@ from .. import signals as _signals
 from .common import UsageProblem, console, parse_date, write_csv
 
 OUT_SUFFIXES = (".csv", ".parquet")
+ENGINES = ("numpy", "duckdb", "spark")
 
 
 def register(app: typer.Typer) -> None:
@@ -46,6 +47,11 @@ def signals(
         bool, typer.Option("--catalog", help="List the signals instead of measuring them.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="With --catalog: print JSON.")] = False,
+    engine: Annotated[
+        str,
+        typer.Option(help="Where rows are aggregated: numpy (in this process), duckdb "
+                          "(embedded) or spark (the active or a local session); same values."),
+    ] = "numpy",
 ) -> None:
     """Measure every signal per engagement (or list them with --catalog)."""
     if show_catalog:
@@ -68,10 +74,17 @@ def signals(
             raise UsageProblem(f"--out: {str(out)!r} must end in .csv or .parquet")
         if not out.parent.is_dir():
             raise UsageProblem(f"--out: folder {str(out.parent)!r} does not exist")
+    if engine not in ENGINES:
+        raise UsageProblem(f"--engine: {engine!r} is not one of {', '.join(ENGINES)}")
     day = parse_date(as_of, option="--as-of")
 
     loaded = load_bundle(bundle, lenient=lenient)
-    result = _signals.compute(loaded, as_of=day, first_weeks=first_weeks, at_fraction=at_fraction)
+    try:
+        result = _signals.compute(loaded, as_of=day, first_weeks=first_weeks,
+                                  at_fraction=at_fraction,
+                                  engine=None if engine == "numpy" else engine)
+    except ValueError as error:  # e.g. spark asked for without pyspark installed
+        raise UsageProblem(f"--engine {engine}: {error}") from None
     if out is None:
         _print_summary(result)
         return

@@ -111,6 +111,13 @@ class _Runner:
 
     def register(self, name: str, table: pa.Table | ir.Table) -> None:
         name = self.sql(_TOKEN + name)
+        if self.backend.name == "pyspark" and isinstance(table, pa.Table):
+            # From Arrow directly: Ibis goes through pandas, where pandas 3's missing
+            # strings (NaN) reach Spark as the string 'NaN'.
+            session = self.backend._session
+            session.createDataFrame(table).createOrReplaceTempView(name)
+            self.scope.callback(session.catalog.dropTempView, name)
+            return
         expr = ibis.memtable(table) if isinstance(table, pa.Table) else table
         self.backend.create_view(name, expr, overwrite=True)
         self.scope.callback(self.backend.drop_view, name, force=True)
