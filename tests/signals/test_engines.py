@@ -110,3 +110,10 @@ def test_engine_time_zone_is_restored(tiny_tables, loader, as_of):
 def test_unknown_engine(tiny_tables, loader):
     with pytest.raises(ValueError, match="unknown engine 'oracle'"):
         signals.compute(loader(tiny_tables), engine="oracle")
+
+
+def test_no_engagement_started_yet(tiny_tables, loader):
+    # (the numpy path raises IndexError here: signals/_prepare.py indexes an empty window array)
+    engine = signals.compute(loader(tiny_tables), as_of="2024-01-01", engine="duckdb")
+    assert len(engine) == 0
+    assert list(engine.columns) == list(signals.catalog()["signal"])
