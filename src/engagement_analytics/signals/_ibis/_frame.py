@@ -152,7 +152,9 @@ class _Runner:
         if self.backend.name == "duckdb":  # backend.sql would parse the text again (~0.5 s)
             return self.fetch_duckdb(select)
         if self.backend.name == "pyspark":
-            return pa.Table.from_pandas(self.backend._session.sql(select).toPandas())
+            frame = self.backend._session.sql(select)
+            # PySpark 4 hands Arrow over directly; 3.5 through pandas
+            return frame.toArrow() if hasattr(frame, "toArrow") else pa.Table.from_pandas(frame.toPandas())
         return self.backend.sql(select).to_pyarrow()
 
 
