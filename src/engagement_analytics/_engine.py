@@ -70,6 +70,10 @@ def _local_spark_session():
         SparkSession.builder.master("local[2]")
         .appName("engagement-analytics")
         .config("spark.sql.shuffle.partitions", "4")
+        # a local session holds laptop-sized data: adaptive re-planning of every join and
+        # window doubles the time there (a cluster session keeps its own settings)
+        .config("spark.sql.adaptive.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.ui.enabled", "false")
         .config(_SPARK_TIME_ZONE, "UTC")
         .getOrCreate()
