@@ -30,7 +30,9 @@ def _row(signal, family, rule, *, n=238, riskiest_n=80, safest_n=80, p=0.001):
 
 def _sentences(rows):
     stats = pd.DataFrame(rows)
-    families = pd.DataFrame([{"family": "stakeholder_breadth", "signal": np.nan, "q_value": np.nan}])
+    # A family with no tested signal, as family_table gives it (no odds ratio, no q-value).
+    families = pd.DataFrame([{"family": "stakeholder_breadth", "signal": np.nan, "q_value": np.nan,
+                              "odds_ratio": np.nan}])
     return findings(stats, families, CATALOG, outcome="failed")
 
 

@@ -295,8 +295,10 @@ def findings(signal_stats: pd.DataFrame, family_stats: pd.DataFrame, catalog: pd
         for _, row in significant.sort_values(["p_value", "signal"], kind="stable").iterrows()
     ]
     found = family_stats[(family_stats["q_value"] < SIGNIFICANCE) & (family_stats["odds_ratio"] > 1)]
-    adjusted = [_adjusted_sentence(row) for _, row in
-                found.sort_values(["p_value", "family"], kind="stable").iterrows()]
+    adjusted = [] if found.empty else [
+        _adjusted_sentence(row)
+        for _, row in found.sort_values(["p_value", "family"], kind="stable").iterrows()
+    ]
     adjusted = [sentence for sentence in adjusted if sentence]
     if adjusted:
         sentences += adjusted + [Finding(ADJUSTMENT_CAVEAT, kind="caveat")]
