@@ -259,3 +259,12 @@ def test_no_meetings_and_no_organizers(tiny_tables, loader, as_of):
     result = signals.compute(loader(unorganised), as_of=as_of)
     assert math.isnan(result.loc["E1", "client_organized_meeting_share"])
     assert result.loc["E1", "adhoc_meetings_per_week"] == pytest.approx(1 / 8)  # M7 all the same
+
+
+def test_an_as_of_date_before_every_start_gives_an_empty_table_not_an_error():
+    from engagement_analytics import load_bundle, signals
+
+    bundle = load_bundle("data/sample")
+    table = signals.compute(bundle, as_of="2020-01-01")
+    assert table.empty and list(table.columns) == list(signals.catalog()["signal"])
+    assert "2020-01-01" in table.attrs["window"]

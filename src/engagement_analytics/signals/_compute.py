@@ -51,11 +51,14 @@ def _reason(tables: list[str]) -> str:
 def signal_frame(bundle: Bundle, spec: WindowSpec, *, step_days: int | None = None) -> pd.DataFrame:
     """Every signal for every engagement started by the as-of date, in catalog order."""
     windows = resolve_windows(bundle.engagements, spec, step_days=step_days)
-    prepared = prepare(bundle, windows)
-    values: dict[str, np.ndarray] = {}
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for family in FAMILIES:
-            values.update(FAMILY_FUNCTIONS[family](prepared))
+    values: dict[str, np.ndarray] = {name: np.empty(0) for name in SIGNAL_NAMES}
+    unknown_rows: dict[str, int] = {}
+    if len(windows):  # no engagement started by the as-of date: an empty table, not an error
+        prepared = prepare(bundle, windows)
+        unknown_rows = prepared.unknown_rows
+        with np.errstate(divide="ignore", invalid="ignore"):
+            for family in FAMILIES:
+                values.update(FAMILY_FUNCTIONS[family](prepared))
     result = pd.DataFrame(
         {name: np.asarray(values[name], dtype="float64") for name in SIGNAL_NAMES},
         index=windows.index,
@@ -73,7 +76,7 @@ def signal_frame(bundle: Bundle, spec: WindowSpec, *, step_days: int | None = No
     result.attrs["window"] = spec.describe()
     result.attrs["unavailable"] = unavailable
     result.attrs["partial"] = partial
-    result.attrs["unknown_person_rows"] = prepared.unknown_rows
+    result.attrs["unknown_person_rows"] = unknown_rows
     return result
 
 
