@@ -22,8 +22,6 @@ Examples
 ['overselling', 'effort_estimate_to_sold_ratio']
 """
 
-from sklearn.linear_model import LogisticRegression
-
 from ._analyze import (
     OUTCOME_KINDS,
     SIGNIFICANCE,
@@ -34,7 +32,7 @@ from ._analyze import (
     analyze,
 )
 from ._lead_time import DEFAULT_LEAD_FRACTIONS, LeadTimeResult, lead_time
-from ._model import logistic_pipeline
+from ._model import make_model
 
 __all__ = [
     "DEFAULT_LEAD_FRACTIONS",
@@ -49,34 +47,3 @@ __all__ = [
     "lead_time",
     "make_model",
 ]
-
-
-def make_model(*, random_state: int = 0, C: float | None = None):
-    """The drivers' regularised logistic pipeline, unfitted, for other jobs to reuse.
-
-    Parameters
-    ----------
-    random_state : int
-        Seed of the inner cross-validation that chooses the penalty.
-    C : float, optional
-        None (default): the drivers' own pipeline, whose last step chooses the
-        inverse L2 penalty by inner cross-validation (its ``C_`` after fitting).
-        A number: the same steps with the penalty fixed at ``C``, for refits on
-        resamples or with sample weights (pass them as
-        ``fit(X, y, **{model.steps[-1][0] + "__sample_weight": w})``).
-
-    Returns
-    -------
-    sklearn.pipeline.Pipeline
-        Plain float arrays in (NaN allowed), ``predict_proba`` out.
-    """
-    pipeline = logistic_pipeline(random_state)
-    if C is None:
-        return pipeline
-    name, chooser = pipeline.steps[-1]
-    # The fixed-penalty twin of the chooser: same solver, tolerance and iteration cap.
-    pipeline.steps[-1] = (name, LogisticRegression(
-        C=float(C), l1_ratio=0.0, solver=chooser.solver, tol=chooser.tol,
-        max_iter=chooser.max_iter, class_weight=chooser.class_weight,
-    ))
-    return pipeline

@@ -32,6 +32,7 @@ from threadpoolctl import threadpool_limits
 
 __all__ = [
     "AUC_INTERVAL_METHOD", "CALIBRATION_BINS", "C_GRID", "ModelReport", "ModelSummary", "cross_validate",
+    "make_model",
 ]
 
 #: Inverse L2 penalties tried by the inner 3-fold CV; strong shrinkage first, as
@@ -344,3 +345,34 @@ def cross_validate(
     importance = (_family_importance(pd.DataFrame(importances, columns=X.columns), families)
                   if importances else pd.DataFrame(columns=["family", "importance", "top_signal", "n_signals"]))
     return ModelReport(model, calibration_table(mean_oof, target), importance)
+
+
+def make_model(*, random_state: int = 0, C: float | None = None):
+    """The drivers' regularised logistic pipeline, unfitted, for other jobs to reuse.
+
+    Parameters
+    ----------
+    random_state : int
+        Seed of the inner cross-validation that chooses the penalty.
+    C : float, optional
+        None (default): the drivers' own pipeline, whose last step chooses the
+        inverse L2 penalty by inner cross-validation (its ``C_`` after fitting).
+        A number: the same steps with the penalty fixed at ``C``, for refits on
+        resamples or with sample weights (pass them as
+        ``fit(X, y, **{model.steps[-1][0] + "__sample_weight": w})``).
+
+    Returns
+    -------
+    sklearn.pipeline.Pipeline
+        Plain float arrays in (NaN allowed), ``predict_proba`` out.
+    """
+    pipeline = logistic_pipeline(random_state)
+    if C is None:
+        return pipeline
+    name, chooser = pipeline.steps[-1]
+    # The fixed-penalty twin of the chooser: same solver, tolerance and iteration cap.
+    pipeline.steps[-1] = (name, LogisticRegression(
+        C=float(C), l1_ratio=0.0, solver=chooser.solver, tol=chooser.tol,
+        max_iter=chooser.max_iter, class_weight=chooser.class_weight,
+    ))
+    return pipeline
