@@ -74,7 +74,10 @@ def test_the_wheel_ships_the_report_notebooks_and_templates(tmp_path):
     for link in linked:
         assert link.is_symlink(), f"{link.name} is a copy, not a link to the package's notebook"
         assert f"engagement_analytics/report/notebooks/{link.name}" in names
-    assert "engagement_analytics/report/templates/report.html.j2" in names
+    templates = sorted((ROOT / "src/engagement_analytics/report/templates").iterdir())
+    assert templates
+    for template in templates:
+        assert f"engagement_analytics/report/templates/{template.name}" in names
     assert not any("00_start_here" in name for name in names)
     # The watchlist's advice is data read at run time.
     assert "engagement_analytics/watchlist/advice.toml" in names
